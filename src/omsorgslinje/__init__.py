@@ -1,0 +1,3 @@
+"""omsorgslinje: veiviser for kommunale samhandlingsrutiner."""
+
+__version__ = "0.1.0"
