@@ -1,0 +1,121 @@
+"""Answers files: `[svar]` keyed by step id. Read, check against the flow, merge several.
+
+The TOML document of a case is itself an answers file: its `[omsorgslinje]` table names the
+flow and the case date, so replaying it gives the same documents.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import AnswersError, InvalidValue
+from .loader import LineIndex, read_toml
+from .model import Flow
+from .values import Value, allowed_values, coerce, display
+
+KNOWN_TABLES = {"svar", "omsorgslinje", "neste_steg"}
+
+
+@dataclass
+class AnswerSet:
+    """Answers gathered from one or more files, with the file each answer came from."""
+
+    answers: dict[str, Value | None] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)
+    date: _dt.date | None = None
+
+
+def _line(text: str, key: str) -> int | None:
+    return LineIndex.of(text).key_line(key) if text else None
+
+
+def read_answers_file(path: Path, flow: Flow) -> tuple[dict[str, Value | None], _dt.date | None]:
+    data, text, problems = read_toml(path)
+    name = str(path)
+    if data is None:
+        raise AnswersError("\n".join(str(p) for p in problems))
+    for key in data:
+        if key not in KNOWN_TABLES:
+            raise AnswersError(
+                f"{name}:{_line(text, key) or 1}: Ukjent tabell eller nøkkel «{key}». "
+                "Et svarfil har svarene i tabellen [svar], med steg-id som nøkkel."
+            )
+    meta = data.get("omsorgslinje", {})
+    date = None
+    if isinstance(meta, dict):
+        fid = meta.get("flyt")
+        if isinstance(fid, str) and fid != flow.id:
+            raise AnswersError(
+                f"{name}: Svarfilen gjelder flyten «{fid}», ikke «{flow.id}»."
+            )
+        raw_date = meta.get("dato")
+        if isinstance(raw_date, _dt.date):
+            date = raw_date if not isinstance(raw_date, _dt.datetime) else raw_date.date()
+        elif raw_date is not None:
+            raise AnswersError(
+                f"{name}:{_line(text, 'dato')}: «dato» må være en TOML-dato, for eksempel 2026-11-22."
+            )
+    raw = data.get("svar", {})
+    if not isinstance(raw, dict):
+        raise AnswersError(f"{name}:{_line(text, 'svar')}: [svar] må være en tabell.")
+    out: dict[str, Value | None] = {}
+    for sid, value in raw.items():
+        line = _line(text, sid)
+        where = f"{name}:{line}" if line else name
+        if not flow.has_step(sid):
+            raise AnswersError(
+                f"{where}: {sid}: Flyten «{flow.id}» har ikke noe steg med denne id-en."
+            )
+        step = flow.step(sid)
+        if not step.asks:
+            continue  # an info step: shown, never answered
+        try:
+            out[sid] = coerce(step, value)
+        except InvalidValue as exc:
+            hint = ""
+            if step.choices and "Tillatte" not in exc.message:
+                hint = f" Tillatte verdier: {allowed_values(step)}."
+            raise AnswersError(f"{where}: {sid}: {exc.message}{hint}") from None
+    return out, date
+
+
+def merge(paths: Sequence[Path], flow: Flow) -> AnswerSet:
+    """Merge several answers files. The same step answered differently is an error."""
+    result = AnswerSet()
+    for path in paths:
+        answers, date = read_answers_file(path, flow)
+        for sid, value in answers.items():
+            if sid in result.answers and result.answers[sid] != value:
+                step = flow.step(sid)
+                raise AnswersError(
+                    f"{sid}: Steget er besvart ulikt i {result.origin[sid]} og {path} "
+                    f"(«{step.prompt}»). Bli enige om ett svar og rett den ene filen."
+                )
+            result.answers[sid] = value
+            result.origin[sid] = str(path)
+        if date is not None:
+            if result.date is not None and result.date != date:
+                raise AnswersError(
+                    f"Svarfilene har ulik dato: {result.date.isoformat()} og "
+                    f"{date.isoformat()} ({path})."
+                )
+            result.date = date
+    return result
+
+
+def answers_document(
+    flow: Flow, answers: dict[str, Value | None], date: _dt.date | None, step_ids: Sequence[str]
+) -> dict[str, Any]:
+    """An answers file holding only the given steps (a writer's part of a shared document)."""
+    svar = {sid: answers[sid] for sid in step_ids if answers.get(sid) not in (None, [])}
+    meta: dict[str, Any] = {"flyt": flow.id, "flytversjon": flow.version}
+    if date is not None:
+        meta["dato"] = date
+    return {"omsorgslinje": meta, "svar": svar}
+
+
+__all__ = ["AnswerSet", "answers_document", "display", "merge", "read_answers_file"]

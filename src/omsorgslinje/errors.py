@@ -1,0 +1,78 @@
+"""One small hierarchy of errors. Each carries a Norwegian message and an exit code.
+
+Only the command line layer turns them into output. Messages never contain answer content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a file: where it is and what is wrong, in Norwegian."""
+
+    file: str
+    message: str
+    line: int | None = None
+    step: str | None = None
+    warning: bool = False
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+        prefix = f"{place}: "
+        if self.step:
+            prefix += f"{self.step}: "
+        if self.warning:
+            prefix += "advarsel: "
+        return prefix + self.message
+
+
+class OmsorgslinjeError(Exception):
+    """An error the user can act on. `exit_code` 2 means bad input."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(OmsorgslinjeError):
+    """Bad options or arguments."""
+
+
+class FlowError(OmsorgslinjeError):
+    """A flow file (or its templates) is malformed. Holds every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class AnswersError(OmsorgslinjeError):
+    """An answers file is malformed or holds values a step does not allow."""
+
+
+class MissingAnswersError(OmsorgslinjeError):
+    """Required answers are missing in non-interactive mode."""
+
+
+class TemplateError(OmsorgslinjeError):
+    """A document template failed to render."""
+
+
+class WriteError(OmsorgslinjeError):
+    """A document could not be written. The draft is kept."""
+
+    exit_code = 1
+
+
+class InvalidValue(Exception):
+    """An answer that a step does not allow. The message is shown at the prompt."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

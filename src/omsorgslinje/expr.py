@@ -1,0 +1,98 @@
+"""The one expression language: a sandboxed Jinja environment.
+
+`when` conditions, action texts and document templates all use it, so a routine owner learns
+one syntax. Undefined names are errors (StrictUndefined), never empty text.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+MONTHS = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
+
+
+def format_date(value: object, style: str = "kort") -> str:
+    """A date in Norwegian: 22.11.2026, or `lang`: 22. november 2026."""
+    if isinstance(value, str):
+        try:
+            value = _dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, _dt.date):
+        if style == "lang":
+            return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+        return value.strftime("%d.%m.%Y")
+    return "" if value is None else str(value)
+
+
+def yes_no(value: object) -> str:
+    if value is None:
+        return "ikke besvart"
+    return "Ja" if value else "Nei"
+
+
+@cache
+def environment() -> SandboxedEnvironment:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["dato"] = format_date
+    env.filters["ja_nei"] = yes_no
+    return env
+
+
+@cache
+def compile_condition(source: str) -> Callable[..., Any]:
+    """Compile a `when`/`if` expression once; raises jinja2.TemplateSyntaxError."""
+    return environment().compile_expression(source, undefined_to_none=False)
+
+
+def evaluate(source: str, context: Mapping[str, object]) -> bool:
+    return bool(compile_condition(source)(**context))
+
+
+@cache
+def _compile_text(source: str) -> Any:
+    return environment().from_string(source)
+
+
+def render_text(source: str, context: Mapping[str, object]) -> str:
+    """Render a short text (an action, a default) that may hold `{{ ... }}`."""
+    if "{" not in source:
+        return source
+    return str(_compile_text(source).render(**context))
+
+
+def names_in(source: str, *, expression: bool) -> set[str]:
+    """The free variables of an expression or a template (for load-time checks)."""
+    from jinja2 import meta
+
+    env = environment()
+    text = "{{ " + source + " }}" if expression else source
+    return set(meta.find_undeclared_variables(env.parse(text)))

@@ -1,0 +1,131 @@
+"""The flow model: frozen, typed, no I/O.
+
+A flow is an ordered list of steps. Each step may carry a `when` condition over earlier
+answers, help, the part of the routine it comes from (`source`), and actions: next steps that
+the note lists when the step applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+StepType = Literal["text", "textarea", "select", "multiselect", "confirm", "date", "number", "info"]
+STEP_TYPES: tuple[str, ...] = (
+    "text",
+    "textarea",
+    "select",
+    "multiselect",
+    "confirm",
+    "date",
+    "number",
+    "info",
+)
+DOCUMENT_FORMATS: tuple[str, ...] = ("md", "txt", "toml")
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    """A next step: what is to be done, by whom, and when (a deadline in words)."""
+
+    what: str
+    who: str = ""
+    when: str = ""
+    condition: str | None = None  # `if` in the flow file: a Jinja expression
+
+
+@dataclass(frozen=True)
+class Validation:
+    pattern: str | None = None
+    min: float | None = None
+    max: float | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    type: StepType
+    prompt: str
+    help: str = ""
+    source: str = ""
+    when: str | None = None
+    required: bool = True
+    default: object = None
+    choices: tuple[Choice, ...] = ()
+    validation: Validation | None = None
+    section: str = ""
+    actions: tuple[Action, ...] = ()
+    line: int | None = None
+
+    @property
+    def asks(self) -> bool:
+        """Whether the step takes an answer (info steps only inform)."""
+        return self.type != "info"
+
+    def choice(self, value: str) -> Choice | None:
+        for c in self.choices:
+            if c.value == value:
+                return c
+        return None
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    template: str
+    title: str
+    primary: bool = False
+    when: str | None = None
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class Flow:
+    id: str
+    title: str
+    version: str
+    source: str
+    steps: tuple[Step, ...]
+    documents: tuple[Document, ...]
+    description: str = ""
+    intro: str = ""
+    path: str = ""
+    index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.index:
+            self.index.update({s.id: i for i, s in enumerate(self.steps)})
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[self.index[step_id]]
+
+    def has_step(self, step_id: str) -> bool:
+        return step_id in self.index
+
+    @property
+    def primary_document(self) -> Document:
+        for d in self.documents:
+            if d.primary:
+                return d
+        return self.documents[0]
+
+    def document(self, name: str) -> Document | None:
+        for d in self.documents:
+            if d.name == name:
+                return d
+        return None
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for s in self.steps:
+            seen.setdefault(s.section, None)
+        return tuple(seen)

@@ -1,0 +1,252 @@
+"""Documents: the template context, rendering to Markdown, plain text and TOML.
+
+A document is one Jinja template in Markdown (`templates/NAME.md.j2`). Plain text comes from
+`NAME.txt.j2` when the routine owner wrote one, otherwise from the Markdown by `plaintext`.
+The TOML form is the whole record, and is itself a valid answers file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .engine import Resolution, resolve
+from .errors import TemplateError, UsageError
+from .expr import environment, evaluate, render_text
+from .model import Document, Flow
+from .values import NOT_ANSWERED, Value, display
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+NOT_APPLICABLE = "Ikke aktuelt"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One finished interview: the flow, the answers given, and the date of the case."""
+
+    flow: Flow
+    answers: Mapping[str, Value | None]
+    date: _dt.date
+
+    @property
+    def resolution(self) -> Resolution:
+        return resolve(self.flow, self.answers)
+
+
+def next_steps(case: Case) -> list[dict[str, str]]:
+    """Every action of every step that applies, whose `if` holds, in flow order."""
+    res = case.resolution
+    ctx = dict(res.context)
+    out: list[dict[str, str]] = []
+    for sid in res.path:
+        step = case.flow.step(sid)
+        for action in step.actions:
+            if action.condition and not evaluate(action.condition, ctx):
+                continue
+            out.append(
+                {
+                    "hva": render_text(action.what, ctx).strip(),
+                    "hvem": render_text(action.who, ctx).strip(),
+                    "når": render_text(action.when, ctx).strip(),
+                    "steg": sid,
+                    "kilde": step.source,
+                }
+            )
+    return out
+
+
+def context(case: Case, fmt: str) -> dict[str, Any]:
+    """What a template sees. Step ids are variables too, as in `when` conditions."""
+    flow = case.flow
+    res = case.resolution
+    applies = set(res.path)
+
+    def vis(step_id: str) -> str:
+        if step_id not in applies:
+            return NOT_APPLICABLE
+        return display(flow.step(step_id), res.counted.get(step_id))
+
+    sections: list[dict[str, Any]] = []
+    unanswered: list[dict[str, str]] = []
+    for sid in res.path:
+        step = flow.step(sid)
+        if not step.asks:
+            continue
+        value = res.counted.get(sid)
+        row = {
+            "id": sid,
+            "spørsmål": step.prompt,
+            "svar": display(step, value),
+            "besvart": value is not None and value != [],
+            "kilde": step.source,
+        }
+        if not row["besvart"]:
+            unanswered.append(row)
+        if not sections or sections[-1]["navn"] != step.section:
+            sections.append({"navn": step.section, "steg": []})
+        sections[-1]["steg"].append(row)
+    sources: dict[str, None] = {}
+    for sid in res.path:
+        if flow.step(sid).source:
+            sources.setdefault(flow.step(sid).source, None)
+    info = [
+        {"id": sid, "tekst": flow.step(sid).prompt, "kilde": flow.step(sid).source}
+        for sid in res.path
+        if not flow.step(sid).asks
+    ]
+    ctx: dict[str, Any] = dict(res.context)
+    ctx.update(
+        {
+            "flyt": {
+                "id": flow.id,
+                "tittel": flow.title,
+                "versjon": flow.version,
+                "kilde": flow.source,
+            },
+            "dato": case.date,
+            "format": fmt,
+            "svar": dict(res.context),
+            "vis": vis,
+            "gjelder": lambda step_id: step_id in applies,
+            "besvart": lambda step_id: res.counted.get(step_id) not in (None, []),
+            "steg": flow.step,
+            "seksjoner": sections,
+            "ubesvarte": unanswered,
+            "informasjon": info,
+            "neste_steg": next_steps(case),
+            "kilder": list(sources),
+            "ikke_besvart": NOT_ANSWERED,
+            "programversjon": __version__,
+        }
+    )
+    return ctx
+
+
+@cache
+def _template_env(dirs: tuple[Path, ...]) -> Environment:
+    from jinja2 import FileSystemLoader
+
+    return environment().overlay(loader=FileSystemLoader([str(d) for d in dirs]))
+
+
+def template_env(flow: Flow) -> Environment:
+    from .resources import template_dirs
+
+    return _template_env(tuple(template_dirs(flow.path)))
+
+
+def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
+    tb = exc.__traceback__
+    found: tuple[str | None, int | None] = (None, None)
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_template(flow: Flow, name: str, ctx: Mapping[str, Any]) -> str:
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    env = template_env(flow)
+    try:
+        return str(env.get_template(name).render(**ctx))
+    except TemplateNotFound as exc:
+        raise TemplateError(
+            f"Fant ikke malen «{exc.name}» (flyten {flow.id}, {flow.path})."
+        ) from None
+    except TemplateSyntaxError as exc:
+        where = exc.filename or name
+        raise TemplateError(f"{where}:{exc.lineno}: Ugyldig Jinja i malen: {exc.message}") from None
+    except (UndefinedError, SecurityError, TypeError, ValueError, AttributeError) as exc:
+        file, line = _template_line(exc)
+        where = f"{file or name}:{line}" if line else (file or name)
+        detail = str(exc) if isinstance(exc, UndefinedError | SecurityError) else type(exc).__name__
+        raise TemplateError(f"{where}: Malen kunne ikke fylles ut: {detail}") from None
+
+
+def document_applies(case: Case, doc: Document) -> bool:
+    return doc.when is None or evaluate(doc.when, dict(case.resolution.context))
+
+
+def applicable_documents(case: Case) -> list[Document]:
+    return [d for d in case.flow.documents if document_applies(case, d)]
+
+
+def record(case: Case) -> dict[str, Any]:
+    """The whole case as data: a valid answers file that replays to the same documents."""
+    res = case.resolution
+    answers: dict[str, Any] = {}
+    for sid in res.path:
+        step = case.flow.step(sid)
+        value = res.counted.get(sid)
+        if step.asks and value is not None and value != []:
+            answers[sid] = value
+    unanswered = [
+        sid
+        for sid in res.path
+        if case.flow.step(sid).asks and res.counted.get(sid) in (None, [])
+    ]
+    out: dict[str, Any] = {
+        "omsorgslinje": {
+            "flyt": case.flow.id,
+            "flytversjon": case.flow.version,
+            "dato": case.date,
+            "programversjon": __version__,
+            "dokumenter": [d.name for d in applicable_documents(case)],
+        },
+        "svar": answers,
+    }
+    if unanswered:
+        out["omsorgslinje"]["ikke_besvart"] = unanswered
+    steps = [{k: v for k, v in a.items() if v} for a in next_steps(case)]
+    if steps:
+        out["neste_steg"] = steps
+    return out
+
+
+def render(case: Case, doc: Document, fmt: str) -> str:
+    """One document in one format."""
+    if fmt == "toml":
+        import tomli_w
+
+        return tomli_w.dumps(record(case))
+    if fmt not in ("md", "txt"):
+        raise UsageError(f"Ukjent format «{fmt}». Velg md, txt eller toml.")
+    ctx = context(case, fmt)
+    base = doc.template.removesuffix(".j2").removesuffix(".md")
+    if fmt == "txt":
+        env = template_env(case.flow)
+        txt_name = base + ".txt.j2"
+        try:
+            env.get_template(txt_name)
+        except Exception:
+            pass
+        else:
+            return _tidy(render_template(case.flow, txt_name, ctx))
+        from .plaintext import markdown_to_text
+
+        return _tidy(markdown_to_text(render_template(case.flow, base + ".md.j2", ctx)))
+    return _tidy(render_template(case.flow, base + ".md.j2", ctx))
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row, no trailing spaces, one final newline."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"

@@ -1,0 +1,185 @@
+"""Answer values: parse what a user typed or a file holds, check it against its step, show it.
+
+Pure functions. Every message is Norwegian and names no answer content beyond the rule broken.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Sequence
+
+from .errors import InvalidValue
+from .expr import format_date
+from .model import Step
+
+Value = str | bool | int | float | _dt.date | list[str]
+
+TRUE_WORDS = {"ja", "j", "yes", "y", "true", "1", "sant"}
+FALSE_WORDS = {"nei", "n", "no", "false", "0", "usant"}
+NOT_ANSWERED = "Ikke besvart"
+
+
+def allowed_values(step: Step) -> str:
+    return ", ".join(c.value for c in step.choices)
+
+
+def parse_date(text: str) -> _dt.date:
+    text = text.strip()
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y"):
+        try:
+            return _dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidValue("Skriv datoen som dd.mm.åååå, for eksempel 22.11.2026.")
+
+
+def coerce(step: Step, raw: object) -> Value | None:
+    """Turn raw input (typed text or a TOML value) into the step's value type.
+
+    Returns None for an empty answer. Raises InvalidValue when the value is not allowed.
+    """
+    if raw is None:
+        return None
+    t = step.type
+    if t == "info":
+        return True
+    if t in ("text", "textarea"):
+        if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+            raise InvalidValue("Svaret må være tekst.")
+        text = str(raw).strip()
+        return text or None
+    if t == "confirm":
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str):
+            word = raw.strip().lower()
+            if not word:
+                return None
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+        raise InvalidValue("Svar ja eller nei.")
+    if t == "select":
+        if isinstance(raw, str):
+            if not raw.strip():
+                return None
+            if step.choice(raw.strip()):
+                return raw.strip()
+        raise InvalidValue(f"Ugyldig valg. Tillatte verdier: {allowed_values(step)}.")
+    if t == "multiselect":
+        items: Sequence[object]
+        if isinstance(raw, str):
+            items = [p.strip() for p in raw.split(",") if p.strip()]
+        elif isinstance(raw, list | tuple):
+            items = raw
+        else:
+            raise InvalidValue(f"Svaret må være en liste. Tillatte verdier: {allowed_values(step)}.")
+        out: list[str] = []
+        for item in items:
+            if not isinstance(item, str) or not step.choice(item):
+                raise InvalidValue(f"Ugyldig valg. Tillatte verdier: {allowed_values(step)}.")
+            if item not in out:
+                out.append(item)
+        # keep the flow's order, so the same choices always give the same answer
+        order = {c.value: i for i, c in enumerate(step.choices)}
+        return sorted(out, key=order.__getitem__)
+    if t == "date":
+        if isinstance(raw, _dt.datetime):
+            return raw.date()
+        if isinstance(raw, _dt.date):
+            return raw
+        if isinstance(raw, str):
+            if not raw.strip():
+                return None
+            return parse_date(raw)
+        raise InvalidValue("Skriv datoen som dd.mm.åååå, for eksempel 22.11.2026.")
+    if t == "number":
+        if isinstance(raw, bool):
+            raise InvalidValue("Svaret må være et tall.")
+        if isinstance(raw, int | float):
+            return raw
+        if isinstance(raw, str):
+            text = raw.strip().replace(" ", "").replace(",", ".")
+            if not text:
+                return None
+            try:
+                return int(text)
+            except ValueError:
+                try:
+                    return float(text)
+                except ValueError:
+                    pass
+        raise InvalidValue("Svaret må være et tall.")
+    raise InvalidValue(f"Ukjent stegtype: {t}")
+
+
+def _limit_message(step: Step, default: str) -> str:
+    v = step.validation
+    return v.message if v and v.message else default
+
+
+def check(step: Step, value: Value | None) -> Value | None:
+    """Check a coerced value against `required` and the step's validation rules."""
+    if value is None or value == []:
+        if step.required and step.asks:
+            raise InvalidValue("Dette spørsmålet må besvares.")
+        return None
+    v = step.validation
+    if v is None:
+        return value
+    if isinstance(value, str) and step.type in ("text", "textarea"):
+        if v.pattern and not re.fullmatch(v.pattern, value):
+            raise InvalidValue(_limit_message(step, "Svaret har ikke riktig form."))
+        if v.min is not None and len(value) < v.min:
+            raise InvalidValue(_limit_message(step, f"Skriv minst {int(v.min)} tegn."))
+        if v.max is not None and len(value) > v.max:
+            raise InvalidValue(_limit_message(step, f"Skriv høyst {int(v.max)} tegn."))
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if v.min is not None and value < v.min:
+            raise InvalidValue(_limit_message(step, f"Tallet må være minst {v.min:g}."))
+        if v.max is not None and value > v.max:
+            raise InvalidValue(_limit_message(step, f"Tallet kan være høyst {v.max:g}."))
+    elif isinstance(value, list):
+        if v.min is not None and len(value) < v.min:
+            raise InvalidValue(_limit_message(step, f"Velg minst {int(v.min)}."))
+        if v.max is not None and len(value) > v.max:
+            raise InvalidValue(_limit_message(step, f"Velg høyst {int(v.max)}."))
+    return value
+
+
+def parse(step: Step, raw: object) -> Value | None:
+    """Coerce and check in one go."""
+    return check(step, coerce(step, raw))
+
+
+def display(step: Step, value: object) -> str:
+    """An answer as a reader of the note should see it."""
+    if value is None or value == []:
+        return NOT_ANSWERED
+    if step.type == "confirm":
+        return "Ja" if value else "Nei"
+    if step.type == "select" and isinstance(value, str):
+        c = step.choice(value)
+        return c.label if c else value
+    if step.type == "multiselect" and isinstance(value, list):
+        return "; ".join((c.label if (c := step.choice(v)) else v) for v in value)
+    if step.type == "date":
+        return format_date(value)
+    if step.type == "info":
+        return "Vist"
+    return str(value)
+
+
+def as_input(step: Step, value: object) -> str:
+    """An answer as the text a prompt would pre-fill."""
+    if value is None:
+        return ""
+    if step.type == "date":
+        return format_date(value)
+    if step.type == "multiselect" and isinstance(value, list):
+        return ",".join(value)
+    if step.type == "confirm":
+        return "ja" if value else "nei"
+    return str(value)
