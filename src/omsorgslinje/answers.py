@@ -49,9 +49,7 @@ def read_answers_file(path: Path, flow: Flow) -> tuple[dict[str, Value | None], 
     if isinstance(meta, dict):
         fid = meta.get("flyt")
         if isinstance(fid, str) and fid != flow.id:
-            raise AnswersError(
-                f"{name}: Svarfilen gjelder flyten «{fid}», ikke «{flow.id}»."
-            )
+            raise AnswersError(f"{name}: Svarfilen gjelder flyten «{fid}», ikke «{flow.id}».")
         raw_date = meta.get("dato")
         if isinstance(raw_date, _dt.date):
             date = raw_date if not isinstance(raw_date, _dt.datetime) else raw_date.date()

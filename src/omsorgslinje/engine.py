@@ -34,27 +34,32 @@ def blank(step: Step) -> object:
     return [] if step.type == "multiselect" else None
 
 
+def applies_in(flow: Flow, step: Step, context: Mapping[str, object]) -> bool:
+    """Whether a step applies, given what earlier steps hold. A failing condition is a flow error."""
+    if step.when is None:
+        return True
+    try:
+        return evaluate(step.when, context)
+    except Exception as exc:
+        raise FlowError(
+            [
+                Problem(
+                    flow.path,
+                    f"Betingelsen «when» kunne ikke vurderes: {type(exc).__name__}",
+                    step.line,
+                    step.id,
+                )
+            ]
+        ) from None
+
+
 def resolve(flow: Flow, answers: Mapping[str, Value | None]) -> Resolution:
     """Walk the flow once, in order: a step applies when its `when` holds over earlier answers."""
     context: dict[str, object] = {}
     path: list[str] = []
     counted: dict[str, Value | None] = {}
     for step in flow.steps:
-        applies = True
-        if step.when is not None:
-            try:
-                applies = evaluate(step.when, context)
-            except Exception as exc:  # a condition that fails at run time is a flow error
-                raise FlowError(
-                    [
-                        Problem(
-                            flow.path,
-                            f"Betingelsen `when` kunne ikke vurderes: {type(exc).__name__}",
-                            step.line,
-                            step.id,
-                        )
-                    ]
-                ) from None
+        applies = applies_in(flow, step, context)
         value: object = blank(step)
         if applies:
             path.append(step.id)
@@ -66,14 +71,44 @@ def resolve(flow: Flow, answers: Mapping[str, Value | None]) -> Resolution:
     return Resolution(tuple(path), MappingProxyType(counted), MappingProxyType(context))
 
 
-def missing_required(flow: Flow, answers: Mapping[str, Value | None]) -> list[Step]:
+def missing_required(
+    flow: Flow, answers: Mapping[str, Value | None], scope: frozenset[str] | None = None
+) -> list[Step]:
     """Required steps that apply but have no answer (info steps need none)."""
     res = resolve(flow, answers)
     return [
         flow.step(sid)
         for sid in res.path
-        if flow.step(sid).asks and flow.step(sid).required and res.counted.get(sid) is None
+        if flow.step(sid).asks
+        and flow.step(sid).required
+        and res.counted.get(sid) is None
+        and (scope is None or sid in scope)
     ]
+
+
+def with_defaults(
+    flow: Flow, answers: Mapping[str, Value | None], scope: frozenset[str] | None = None
+) -> dict[str, Value | None]:
+    """Fill in the default of every step that applies and has no answer, in one pass."""
+    from .values import coerce
+
+    context: dict[str, object] = {}
+    out = dict(answers)
+    for step in flow.steps:
+        applies = applies_in(flow, step, context)
+        value: object = blank(step)
+        if applies:
+            if (
+                out.get(step.id) is None
+                and step.default is not None
+                and step.asks
+                and (scope is None or step.id in scope)
+            ):
+                out[step.id] = coerce(step, step.default)
+            if out.get(step.id) is not None:
+                value = out[step.id]
+        context[step.id] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -85,14 +120,23 @@ class Interview:
     cursor: str | None = None
     trail: tuple[str, ...] = ()
     editing: bool = False
+    scope: frozenset[str] | None = None  # only these steps are asked (a writer's part)
 
     # construction -------------------------------------------------------------------------
 
     @classmethod
-    def start(cls, flow: Flow, answers: Mapping[str, Value | None] | None = None) -> Interview:
+    def start(
+        cls,
+        flow: Flow,
+        answers: Mapping[str, Value | None] | None = None,
+        scope: frozenset[str] | None = None,
+    ) -> Interview:
         """Begin (or resume) at the first step that applies and is not yet answered."""
-        base = cls(flow, dict(answers or {}))
+        base = cls(flow, dict(answers or {}), scope=scope)
         return replace(base, cursor=base.pending())
+
+    def in_scope(self, step_id: str) -> bool:
+        return self.scope is None or step_id in self.scope
 
     # queries ------------------------------------------------------------------------------
 
@@ -102,7 +146,11 @@ class Interview:
 
     @property
     def path(self) -> tuple[str, ...]:
-        return self.resolution.path
+        """The steps that apply (within the scope, when one is set)."""
+        path = self.resolution.path
+        if self.scope is None:
+            return path
+        return tuple(sid for sid in path if sid in self.scope)
 
     @property
     def counted(self) -> Mapping[str, Value | None]:
@@ -121,7 +169,7 @@ class Interview:
         """The first step that applies and has not been answered (or acknowledged)."""
         res = self.resolution
         for sid in res.path:
-            if sid not in res.counted:
+            if sid not in res.counted and self.in_scope(sid):
                 return sid
         return None
 

@@ -34,9 +34,10 @@ def format_date(value: object, style: str = "kort") -> str:
     """A date in Norwegian: 22.11.2026, or `lang`: 22. november 2026."""
     if isinstance(value, str):
         try:
-            value = _dt.date.fromisoformat(value)
+            parsed = _dt.date.fromisoformat(value)
         except ValueError:
             return value
+        value = parsed
     if isinstance(value, _dt.date):
         if style == "lang":
             return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"

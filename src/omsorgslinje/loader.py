@@ -122,7 +122,12 @@ class _Reader:
         self.problems.append(Problem(self.path, message, line, step))
 
     def unknown_keys(
-        self, table: Mapping[str, Any], allowed: set[str], where: str, n: int | None, step: str | None
+        self,
+        table: Mapping[str, Any],
+        allowed: set[str],
+        where: str,
+        n: int | None,
+        step: str | None,
     ) -> None:
         for key in table:
             if key not in allowed:
@@ -134,8 +139,15 @@ class _Reader:
                 )
 
     def string(
-        self, table: Mapping[str, Any], key: str, where: str, n: int | None, step: str | None,
-        *, required: bool = False, default: str = "",
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        where: str,
+        n: int | None,
+        step: str | None,
+        *,
+        required: bool = False,
+        default: str = "",
     ) -> str:
         if key not in table:
             if required:
@@ -203,8 +215,15 @@ def _check_text(r: _Reader, source: str, key: str, n: int | None, step: str | No
 
 
 def check_names(
-    r: _Reader, source: str, key: str, n: int | None, step: str | None,
-    earlier: set[str], later: set[str], *, expression: bool = True,
+    r: _Reader,
+    source: str,
+    key: str,
+    n: int | None,
+    step: str | None,
+    earlier: set[str],
+    later: set[str],
+    *,
+    expression: bool = True,
 ) -> None:
     """A condition may name only steps that come before it."""
     from .expr import environment, names_in
@@ -272,7 +291,9 @@ def _documents(r: _Reader, flow_table: Mapping[str, Any]) -> tuple[Document, ...
         r.problem(f"Bare ett dokument kan være primært, men {', '.join(primaries)} er det.")
     if docs and not primaries:
         first = docs[0]
-        docs[0] = Document(first.name, first.template, first.title, True, first.when, first.filename)
+        docs[0] = Document(
+            first.name, first.template, first.title, True, first.when, first.filename
+        )
     return tuple(docs)
 
 
@@ -362,7 +383,11 @@ def _step(
                 try:
                     re.compile(pattern)
                 except re.error as exc:
-                    r.problem(f"Ugyldig regulært uttrykk i «pattern»: {exc}", r.idx.key_line("pattern", n), sid)
+                    r.problem(
+                        f"Ugyldig regulært uttrykk i «pattern»: {exc}",
+                        r.idx.key_line("pattern", n),
+                        sid,
+                    )
                     pattern = None
             validation = Validation(
                 pattern=pattern,

@@ -74,13 +74,13 @@ def context(case: Case, fmt: str) -> dict[str, Any]:
         return display(flow.step(step_id), res.counted.get(step_id))
 
     sections: list[dict[str, Any]] = []
-    unanswered: list[dict[str, str]] = []
+    unanswered: list[dict[str, Any]] = []
     for sid in res.path:
         step = flow.step(sid)
         if not step.asks:
             continue
         value = res.counted.get(sid)
-        row = {
+        row: dict[str, Any] = {
             "id": sid,
             "spørsmål": step.prompt,
             "svar": display(step, value),
@@ -192,9 +192,7 @@ def record(case: Case) -> dict[str, Any]:
         if step.asks and value is not None and value != []:
             answers[sid] = value
     unanswered = [
-        sid
-        for sid in res.path
-        if case.flow.step(sid).asks and res.counted.get(sid) in (None, [])
+        sid for sid in res.path if case.flow.step(sid).asks and res.counted.get(sid) in (None, [])
     ]
     out: dict[str, Any] = {
         "omsorgslinje": {

@@ -75,7 +75,9 @@ def coerce(step: Step, raw: object) -> Value | None:
         elif isinstance(raw, list | tuple):
             items = raw
         else:
-            raise InvalidValue(f"Svaret må være en liste. Tillatte verdier: {allowed_values(step)}.")
+            raise InvalidValue(
+                f"Svaret må være en liste. Tillatte verdier: {allowed_values(step)}."
+            )
         out: list[str] = []
         for item in items:
             if not isinstance(item, str) or not step.choice(item):

@@ -1,0 +1,78 @@
+"""Entry point: `omsorgslinje` and `python -m omsorgslinje`.
+
+Turns every error into a short Norwegian message and an exit code; never a traceback, never
+an answer in a message.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def _usage_message(exc: Exception) -> str:
+    import click
+
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        msg = f"Ukjent valg: {exc.option_name}."
+        if exc.possibilities:
+            msg += " Mente du " + " eller ".join(sorted(exc.possibilities)) + "?"
+        return msg
+    if isinstance(exc, click.exceptions.MissingParameter):
+        name = exc.param.human_readable_name if exc.param else "et argument"
+        return f"Mangler {name}."
+    if isinstance(exc, click.exceptions.BadOptionUsage):
+        return f"Feil bruk av {exc.option_name}: valget trenger en verdi."
+    if isinstance(exc, click.exceptions.BadParameter):
+        name = exc.param.human_readable_name if exc.param else "verdien"
+        return f"Ugyldig verdi for {name}."
+    if isinstance(exc, click.exceptions.NoSuchOption | click.exceptions.UsageError):
+        text = str(exc.message)
+        if text.startswith("No such command"):
+            return f"Ukjent kommando{text[len('No such command') :]}"
+        if "Got unexpected extra argument" in text:
+            return "For mange argumenter: " + text.split("(", 1)[-1].rstrip(")") + "."
+        return text
+    return str(exc)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    from .errors import OmsorgslinjeError
+    from .ui.console import error
+
+    try:
+        import click
+
+        from .cli import app
+        from .i18n import install
+
+        install()
+
+        try:
+            app(args=args, prog_name="omsorgslinje", standalone_mode=False)
+        except click.exceptions.Exit as exc:
+            return int(exc.exit_code or 0)
+        except click.exceptions.Abort:
+            error("Avbrutt.")
+            return 130
+        except click.exceptions.UsageError as exc:
+            error(f"Feil: {_usage_message(exc)}")
+            error("Se `omsorgslinje --help`.")
+            return 2
+        return 0
+    except OmsorgslinjeError as exc:
+        error(exc.message)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        error("Avbrutt.")
+        return 130
+    except Exception as exc:  # an internal error: a short message, no traceback
+        error(
+            f"Intern feil i omsorgslinje ({type(exc).__name__}). Ingen svar er vist her. "
+            "Meld gjerne fra til den som drifter verktøyet."
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The interview loop: ask what the engine says is next, until the user finishes the review.
+
+Front ends only ask and show; this loop owns the moves (answer, back, edit), and reports every
+change so the shell can save a draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from ..engine import Interview
+from ..errors import InvalidValue
+from ..model import Flow
+from .common import BACK, FINISH
+
+
+class FrontEnd(Protocol):
+    def start(self, flow: Flow, resumed: bool) -> None: ...
+
+    def ask(self, iv: Interview) -> object:
+        """The raw answer to the current step, or BACK. Raises KeyboardInterrupt."""
+
+    def invalid(self, message: str) -> None: ...
+
+    def review(self, iv: Interview) -> str:
+        """FINISH, BACK, or the id of a step to change."""
+
+
+def conduct(
+    iv: Interview,
+    front: FrontEnd,
+    on_change: Callable[[Interview], None] = lambda iv: None,
+    resumed: bool = False,
+) -> Interview:
+    front.start(iv.flow, resumed)
+    while True:
+        while not iv.done:
+            reply = front.ask(iv)
+            if reply == BACK:
+                if not iv.can_go_back():
+                    front.invalid("Du er ved første spørsmål.")
+                iv = iv.back()
+                on_change(iv)
+                continue
+            try:
+                iv = iv.answer(reply)
+            except InvalidValue as exc:
+                front.invalid(exc.message)
+                continue
+            on_change(iv)
+        choice = front.review(iv)
+        if choice == FINISH:
+            return iv
+        target = iv.path[-1] if choice == BACK else choice
+        iv = iv.edit(target)

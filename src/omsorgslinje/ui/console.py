@@ -1,0 +1,34 @@
+"""Messages to the terminal (stderr), never to stdout: stdout carries the document alone."""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@cache
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, no_color="NO_COLOR" in os.environ or None)
+
+
+def say(text: str, style: str = "") -> None:
+    """One message line on the terminal. Falls back to plain stderr if rich cannot write."""
+    try:
+        console().print(text, style=style or None, markup=False, soft_wrap=True)
+    except Exception:
+        sys.stderr.write(text + "\n")
+
+
+def error(text: str) -> None:
+    say(text, "bold red")
+
+
+def warn(text: str) -> None:
+    say(text, "yellow")

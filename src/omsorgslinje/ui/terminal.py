@@ -1,0 +1,223 @@
+"""The full-screen terminal front end: questionary prompts on the terminal itself.
+
+Prompts read and write /dev/tty (prompt_toolkit's `create_app_session_from_tty`), so stdout
+stays free for the document even with `omsorgslinje oppdager > notat.md`.
+Every prompt: Ctrl-B goes back, F1 shows help and source; lists also have the entries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine import Interview
+from ..errors import InvalidValue
+from ..model import Flow, Step
+from ..values import as_input, display, parse
+from .common import BACK, FINISH, HELP, help_text, progress, review_rows
+from .console import console, say
+
+KEYS = "Ctrl-B: tilbake · F1: hjelp og kilde"
+
+
+def _bindings(list_keys: bool) -> Any:
+    from prompt_toolkit.key_binding import KeyBindings
+
+    kb = KeyBindings()
+
+    @kb.add("c-b", eager=True)
+    def _back(event: Any) -> None:
+        event.app.exit(result=BACK)
+
+    @kb.add("f1", eager=True)
+    def _help(event: Any) -> None:
+        event.app.exit(result=HELP)
+
+    if list_keys:
+
+        @kb.add("?", eager=True)
+        def _help2(event: Any) -> None:
+            event.app.exit(result=HELP)
+
+        @kb.add("<", eager=True)
+        def _back2(event: Any) -> None:
+            event.app.exit(result=BACK)
+
+    return kb
+
+
+def _run(question: Any, list_keys: bool = False) -> Any:
+    from prompt_toolkit.application.current import create_app_session_from_tty
+    from prompt_toolkit.key_binding import merge_key_bindings
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, _bindings(list_keys)])
+    with create_app_session_from_tty():
+        return question.unsafe_ask()
+
+
+class TerminalFrontEnd:
+    def start(self, flow: Flow, resumed: bool) -> None:
+        from rich.panel import Panel
+
+        body = flow.intro.strip() or flow.source
+        word = "Fortsetter" if resumed else "Starter"
+        console().print(Panel(body, title=f"{word}: {flow.title}", subtitle=KEYS, expand=False))
+
+    def invalid(self, message: str) -> None:
+        say(message, "bold red")
+
+    def show_help(self, step: Step) -> None:
+        from rich.panel import Panel
+
+        console().print(Panel(help_text(step), title="Hjelp", expand=False, border_style="cyan"))
+
+    def ask(self, iv: Interview) -> object:
+        step = iv.step
+        assert step is not None
+        say(progress(iv).line(), "dim")
+        current = iv.answers.get(step.id)
+        while True:
+            reply = self._prompt(step, current)
+            if reply == HELP:
+                self.show_help(step)
+                continue
+            return reply
+
+    def _prompt(self, step: Step, current: object) -> object:
+        import questionary
+        from questionary import Choice, Separator
+
+        extra = [
+            Separator(),
+            Choice("← Tilbake", value=BACK),
+            Choice("? Hjelp og kilde", value=HELP),
+        ]
+        if step.type == "info":
+            from rich.panel import Panel
+
+            console().print(Panel(step.prompt.strip(), border_style="yellow", expand=False))
+            q = questionary.select(
+                "Gå videre?",
+                choices=[Choice("Jeg har lest dette – gå videre", value=True), *extra],
+                instruction=" ",
+            )
+            return _run(q, list_keys=True)
+        if step.type == "select":
+            choices = [
+                Choice(c.label, value=c.value, description=c.help or None) for c in step.choices
+            ]
+            default = current if isinstance(current, str) else step.default
+            q = questionary.select(
+                step.prompt,
+                choices=[
+                    *choices,
+                    *([Choice("(Hopp over)", value="")] if not step.required else []),
+                    *extra,
+                ],
+                default=str(default) if step.choice(str(default)) else None,
+                instruction="(piltaster og Enter)",
+            )
+            return _run(q, list_keys=True)
+        if step.type == "confirm":
+            default = current if isinstance(current, bool) else step.default
+            choices = [Choice("Ja", value="ja"), Choice("Nei", value="nei")]
+            initial = None if default is None else ("ja" if default else "nei")
+            q = questionary.select(
+                step.prompt,
+                choices=[*choices, *extra],
+                default=initial,
+                instruction="(piltaster og Enter)",
+            )
+            return _run(q, list_keys=True)
+        if step.type == "multiselect":
+            chosen: list[object] = (
+                current if isinstance(current, list) else list(step.default or [])  # type: ignore[call-overload]
+            )
+            choices = [
+                Choice(
+                    c.label, value=c.value, checked=c.value in chosen, description=c.help or None
+                )
+                for c in step.choices
+            ]
+            q = questionary.checkbox(
+                step.prompt,
+                choices=choices,
+                instruction="(mellomrom velger, Enter bekrefter; < tilbake, ? hjelp)",
+                validate=lambda picked: _valid(step, picked),
+            )
+            return _run(q, list_keys=True)
+        # text, textarea, date, number
+        default = as_input(step, current if current is not None else step.default)
+        hints = {
+            "date": "(dd.mm.åååå; < tilbake, ? hjelp)",
+            "number": "(tall; < tilbake, ? hjelp)",
+            "textarea": "(flere linjer: avslutt med Esc og så Enter; < tilbake, ? hjelp)",
+        }
+        hint = hints.get(step.type, "(< tilbake, ? hjelp)")
+        if not step.required:
+            hint = hint[:-1] + "; kan stå tomt)"
+        q = questionary.text(
+            step.prompt,
+            default=default,
+            multiline=step.type == "textarea",
+            instruction=hint,
+            validate=lambda text: True if text.strip() in ("<", "?") else _valid(step, text),
+        )
+        reply = _run(q)
+        if isinstance(reply, str) and reply.strip() == "<":
+            return BACK
+        if isinstance(reply, str) and reply.strip() == "?":
+            return HELP
+        return reply
+
+    def review(self, iv: Interview) -> str:
+        import questionary
+        from questionary import Choice
+        from rich.table import Table
+
+        table = Table(title="Gjennomgang av svarene", show_lines=False, expand=False)
+        table.add_column("#", justify="right", style="dim")
+        table.add_column("Del", style="cyan")
+        table.add_column("Spørsmål")
+        table.add_column("Svar", style="bold")
+        rows = review_rows(iv)
+        for n, (_, section, prompt, answer) in enumerate(rows, 1):
+            table.add_row(str(n), section, prompt, answer)
+        console().print(table)
+        while True:
+            q = questionary.select(
+                "Er svarene riktige?",
+                choices=[
+                    Choice("Ja, lag dokumentene", value=FINISH),
+                    Choice("Endre et svar", value="endre"),
+                    Choice("← Tilbake til siste spørsmål", value=BACK),
+                ],
+            )
+            what = _run(q)
+            if what in (FINISH, BACK):
+                return str(what)
+            if what == HELP:
+                continue
+            q = questionary.select(
+                "Hvilket svar vil du endre?",
+                choices=[
+                    Choice(f"{n}. {prompt} — {answer}", value=sid)
+                    for n, (sid, _, prompt, answer) in enumerate(rows, 1)
+                ]
+                + [Choice("← Tilbake til gjennomgangen", value=BACK)],
+                use_search_filter=False,
+            )
+            sid = _run(q)
+            if sid not in (BACK, HELP, None):
+                return str(sid)
+
+
+def _valid(step: Step, raw: object) -> bool | str:
+    try:
+        parse(step, raw)
+    except InvalidValue as exc:
+        return exc.message
+    return True
+
+
+__all__ = ["TerminalFrontEnd", "display"]
