@@ -99,7 +99,7 @@ class TerminalFrontEnd:
             q = questionary.select(
                 "Gå videre?",
                 choices=[Choice("Jeg har lest dette – gå videre", value=True), *extra],
-                instruction=" ",
+                instruction="(Enter)",
             )
             return _run(q, list_keys=True)
         if step.type == "select":
@@ -192,6 +192,7 @@ class TerminalFrontEnd:
                     Choice("Endre et svar", value="endre"),
                     Choice("← Tilbake til siste spørsmål", value=BACK),
                 ],
+                instruction="(piltaster og Enter)",
             )
             what = _run(q)
             if what in (FINISH, BACK):
@@ -205,7 +206,7 @@ class TerminalFrontEnd:
                     for n, (sid, _, prompt, answer) in enumerate(rows, 1)
                 ]
                 + [Choice("← Tilbake til gjennomgangen", value=BACK)],
-                use_search_filter=False,
+                instruction="(piltaster og Enter)",
             )
             sid = _run(q)
             if sid not in (BACK, HELP, None):
