@@ -35,8 +35,28 @@ def _usage_message(exc: Exception) -> str:
     return str(exc)
 
 
+def _fast_path(args: list[str]) -> int | None:
+    """Answer `--help` and `--version` without importing Typer (start-up is budgeted)."""
+    if tuple(args) in (("--version",), ("-V",)):
+        from . import __version__
+
+        sys.stdout.write(f"omsorgslinje {__version__}\n")
+        return 0
+    from ._help import HELP_ARGS, stored
+
+    if tuple(args) in HELP_ARGS:
+        text = stored()
+        if text is not None:
+            sys.stdout.write(text)
+            return 0
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    fast = _fast_path(args)
+    if fast is not None:
+        return fast
     from .errors import OmsorgslinjeError
     from .ui.console import error
 

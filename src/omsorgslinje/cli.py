@@ -166,7 +166,7 @@ def _run(
     raise typer.Exit(run_flow(flow, opts))
 
 
-def _flow_command(flow_id: str, help_text: str) -> None:
+def _flow_command(flow_id: str, help_text: str, short: str) -> None:
     def command(
         svar: SvarOpt = None,
         ikke_interaktiv: IkkeInteraktivOpt = False,
@@ -198,7 +198,7 @@ def _flow_command(flow_id: str, help_text: str) -> None:
         )
 
     command.__doc__ = help_text
-    app.command(flow_id, help=help_text, options_metavar="[VALG]")(command)
+    app.command(flow_id, help=help_text, short_help=short, options_metavar="[VALG]")(command)
 
 
 _flow_command(
@@ -206,15 +206,19 @@ _flow_command(
     "Du er bekymret for en gravid eller et barn 0–3 år: hva du skal gjøre, i riktig rekkefølge "
     "(Lillehammer-rutinen for oppdagerrollen). Gir journalnotat, neste steg og innhold til "
     "søknad om koordinator.",
+    "Bekymret for en gravid eller et barn 0–3 år: hva du gjør nå.",
 )
 _flow_command(
     "henvisning",
     "Ansvarsgruppen vurderer sekundærhenvisning for en pasient i LAR (Bergen-rutinen): tiltak "
     "A–H etter BEON, avtaler, og utkast til henvisning etter Vedlegg 2.",
+    "Sekundærhenvisning i LAR: tiltak A–H, møtereferat og Vedlegg 2.",
 )
 
 
-@app.command("start", options_metavar="[VALG]")
+@app.command(
+    "start", options_metavar="[VALG]", short_help="Kjør en hvilken som helst flyt (id eller fil)."
+)
 def start(
     flyt: Annotated[
         str, typer.Argument(metavar="FLYT", help="Flytens id eller en flytfil (.toml).")
