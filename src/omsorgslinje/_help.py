@@ -7,6 +7,7 @@ compares the two, and `python -m omsorgslinje._help` writes it anew after a chan
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -31,11 +32,8 @@ def render_live() -> str:
     old = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = str(WIDTH)
     try:
-        with redirect_stdout(out):
-            try:
-                app(args=["--help"], prog_name="omsorgslinje", standalone_mode=False)
-            except click.exceptions.Exit:
-                pass
+        with redirect_stdout(out), contextlib.suppress(click.exceptions.Exit):
+            app(args=["--help"], prog_name="omsorgslinje", standalone_mode=False)
     finally:
         if old is None:
             os.environ.pop("COLUMNS", None)
