@@ -1,0 +1,342 @@
+"""Start-up and replay budgets of omsorgslinje, measured as ratios and differences in one run.
+
+    python benchmarks/bench.py            # full run (about a minute)
+    python benchmarks/bench.py --quick    # a few rounds, for the test that keeps this from rotting
+    python benchmarks/bench.py --copier /path/to/venv/bin/copier
+
+Every compared command runs several times after a warm-up, the commands alternating round by
+round, and the table shows medians. The machine is noisy: read the ratios, not the milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+FULL_CASE = ROOT / "examples" / "henvisning-full.toml"
+
+
+def console_script() -> str:
+    here = Path(PY).parent / "omsorgslinje"
+    if here.exists():
+        return str(here)
+    found = shutil.which("omsorgslinje")
+    if not found:
+        sys.exit("Fant ikke kommandoen omsorgslinje: installer prosjektet i dette miljøet først.")
+    return found
+
+
+def run_once(cmd: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        cmd, stdin=subprocess.DEVNULL, capture_output=True, env=env, cwd=cwd, check=False
+    )
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        err = proc.stderr.decode(errors="replace")[-500:]
+        raise SystemExit(f"Kommandoen feilet ({proc.returncode}): {' '.join(cmd)}\n{err}")
+    return elapsed
+
+
+def alternate(
+    commands: dict[str, Callable[[], float]], rounds: int, warmup: int
+) -> dict[str, float]:
+    """Median seconds of each command, run in turn round by round after a warm-up."""
+    for _ in range(warmup):
+        for fn in commands.values():
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    names = list(commands)
+    for r in range(rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            samples[name].append(commands[name]())
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+# --- generated inputs ---------------------------------------------------------------------
+
+
+def big_flow(steps: int) -> str:
+    """A flow of `steps` steps: text steps, and every tenth a select that the next depends on."""
+    out = [
+        "[flow]",
+        'id = "stor"',
+        'title = "Stor flyt"',
+        'version = "1"',
+        'source = "Generert for måling"',
+        "[flow.documents.notat]",
+        'template = "stor.md.j2"',
+        "",
+    ]
+    for i in range(steps):
+        out.append("[[steps]]")
+        out.append(f'id = "s{i}"')
+        out.append(f'section = "Del {i // 100}"')
+        out.append('source = "Generert"')
+        if i % 10 == 0:
+            out += [
+                'type = "select"',
+                f'prompt = "Valg {i}"',
+                'choices = [{ value = "a", label = "A" }, { value = "b", label = "B" }]',
+            ]
+        elif i % 10 == 1:
+            out += ['type = "text"', f'prompt = "Tekst {i}"', f"when = \"s{i - 1} == 'a'\""]
+        else:
+            out += ['type = "text"', f'prompt = "Tekst {i}"', "required = false"]
+        out.append("")
+    return "\n".join(out)
+
+
+def prompt_flow(questions: int) -> str:
+    out = [
+        "[flow]",
+        'id = "latens"',
+        'title = "Latens"',
+        'version = "1"',
+        'source = "Generert for måling"',
+        "[flow.documents.notat]",
+        'template = "latens.md.j2"',
+        "",
+    ]
+    for i in range(questions):
+        out += [
+            "[[steps]]",
+            f'id = "q{i}"',
+            'type = "text"',
+            f'prompt = "Sporsmal nummer {i}"',
+            'section = "Maling"',
+            'source = "Generert"',
+            "",
+        ]
+    return "\n".join(out)
+
+
+COPIER_QUESTIONS = 25
+
+
+def copier_template(where: Path) -> tuple[Path, Path]:
+    """A copier template with 25 questions like ours (text, choice, bool, a few conditional),
+    a document that uses every answer, and a data file with every answer."""
+    tpl = where / "copier-mal"
+    tpl.mkdir()
+    lines = ["_templates_suffix: .jinja", ""]
+    data = []
+    doc = ["# Notat", ""]
+    for i in range(COPIER_QUESTIONS):
+        if i % 5 == 0:
+            lines += [
+                f"q{i}:",
+                "  type: str",
+                f"  help: Valg {i}",
+                "  choices:",
+                "    A: a",
+                "    B: b",
+            ]
+            data.append(f"q{i}: a")
+        elif i % 5 == 1:
+            lines += [f"q{i}:", "  type: str", f"  help: Tekst {i}", f"  when: \"{{{{ q{i - 1} == 'a' }}}}\""]
+            data.append(f"q{i}: svar {i}")
+        elif i % 5 == 2:
+            lines += [f"q{i}:", "  type: bool", f"  help: Ja eller nei {i}"]
+            data.append(f"q{i}: true")
+        else:
+            lines += [f"q{i}:", "  type: str", f"  help: Tekst {i}"]
+            data.append(f"q{i}: svar {i}")
+        doc.append(f"- {{{{ q{i} }}}}")
+    (tpl / "copier.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tpl / "notat.md.jinja").write_text("\n".join(doc) + "\n", encoding="utf-8")
+    datafile = where / "copier-data.yml"
+    datafile.write_text("\n".join(data) + "\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(tpl)], check=True)
+    return tpl, datafile
+
+
+# --- measurements -------------------------------------------------------------------------
+
+
+def measure_prompt_latency(script: str, flow: Path, answers: int, env: dict[str, str]) -> float:
+    """Median seconds from sending an answer to the next prompt on screen, in a pty."""
+    import pexpect
+
+    child = pexpect.spawn(
+        script,
+        ["start", str(flow), "--uten-utkast"],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 120),
+    )
+    child.expect("Sporsmal nummer 0")
+    latencies = []
+    for i in range(1, answers + 1):
+        child.expect(r"\?")  # the prompt is drawn
+        start = time.perf_counter()
+        child.send("x\r")
+        child.expect(f"Sporsmal nummer {i}")
+        latencies.append(time.perf_counter() - start)
+    child.terminate(force=True)
+    return statistics.median(latencies)
+
+
+def peak_rss_mb(cmd: Sequence[str], env: dict[str, str]) -> float:
+    code = (
+        "import resource, subprocess, sys; "
+        "subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, "
+        "stderr=subprocess.DEVNULL, check=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([PY, "-c", code, *cmd], capture_output=True, text=True, env=env, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def imported_modules(cmd_args: Sequence[str], env: dict[str, str]) -> set[str]:
+    proc = subprocess.run(
+        [PY, "-X", "importtime", "-m", "omsorgslinje", *cmd_args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    found = re.findall(r"\|\s+([\w.]+)\s*$", proc.stderr, flags=re.MULTILINE)
+    return {name.split(".")[0] for name in found}
+
+
+def load_and_check_seconds(flow: Path, env: dict[str, str], rounds: int) -> float:
+    """Median in-process time to load and check a flow (interpreter start-up excluded)."""
+    code = (
+        "import sys, time; from pathlib import Path\n"
+        "from omsorgslinje.loader import read_flow\n"
+        "try:\n    from omsorgslinje.check import check_flow\nexcept ImportError:\n    check_flow = None\n"
+        "import omsorgslinje.expr, jinja2.sandbox\n"
+        "t = time.perf_counter(); flow, problems = read_flow(Path(sys.argv[1]))\n"
+        "assert flow is not None, problems\n"
+        "if check_flow is not None: check_flow(Path(sys.argv[1]))\n"
+        "print(time.perf_counter() - t)\n"
+    )
+    values = []
+    for _ in range(rounds):
+        out = subprocess.run(
+            [PY, "-c", code, str(flow)], capture_output=True, text=True, env=env, check=False
+        )
+        if out.returncode != 0:
+            raise SystemExit(f"Lasting av {flow} feilet:\n{out.stderr[-800:]}")
+        values.append(float(out.stdout.strip()))
+    return statistics.median(values)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="få runder, for testen")
+    parser.add_argument("--rounds", type=int, default=None)
+    parser.add_argument("--copier", default=os.environ.get("COPIER"), help="copier-kommandoen")
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (2 if args.quick else 15)
+    warmup = 1 if args.quick else 3
+
+    script = console_script()
+    work = Path(tempfile.mkdtemp(prefix="omsorgslinje-bench-"))
+    env = dict(os.environ)
+    env.update(
+        {"OMSORGSLINJE_HJEM": str(work / "hjem"), "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
+    )
+    env.pop("COLUMNS", None)
+    out_dir = work / "ut"
+    replay = [
+        script,
+        "henvisning",
+        "--svar",
+        str(FULL_CASE),
+        "--ikke-interaktiv",
+        "--ut-mappe",
+        str(out_dir),
+        "--overskriv",
+    ]
+    commands: dict[str, Callable[[], float]] = {
+        "python -c pass": lambda: run_once([PY, "-c", "pass"], env),
+        "omsorgslinje --help": lambda: run_once([script, "--help"], env),
+        "python -c 'import typer, jinja2'": lambda: run_once([PY, "-c", "import typer, jinja2"], env),
+        "henvisning replay (alle dokumenter)": lambda: run_once(replay, env),
+    }
+    copier = args.copier or shutil.which("copier")
+    copier_note = "copier er ikke installert: `pip install copier` i et eget venv, og gi --copier"
+    if copier:
+        tpl, datafile = copier_template(work)
+        dst = work / "copier-ut"
+        commands["copier replay, 25 spørsmål"] = lambda: run_once(
+            [copier, "copy", "--quiet", "--overwrite", "--defaults", "--data-file", str(datafile),
+             str(tpl), str(dst)],
+            env,
+        )
+    medians = alternate(commands, rounds, warmup)
+
+    flows = {}
+    for n in (5000, 10000):
+        path = work / f"stor-{n}.toml"
+        path.write_text(big_flow(n), encoding="utf-8")
+        flows[n] = load_and_check_seconds(path, env, 2 if args.quick else 5)
+
+    latency_flow = work / "latens.toml"
+    latency_flow.write_text(prompt_flow(12), encoding="utf-8")
+    latency = measure_prompt_latency(script, latency_flow, 3 if args.quick else 10, env)
+    rss = peak_rss_mb(replay, env)
+    mods = imported_modules(replay[1:], env)
+    prompt_mods = sorted(mods & {"questionary", "prompt_toolkit"})
+
+    ms = {k: v * 1000 for k, v in medians.items()}
+    base = ms["python -c pass"]
+    tj = ms["python -c 'import typer, jinja2'"]
+    rep = ms["henvisning replay (alle dokumenter)"]
+    print(f"omsorgslinje benchmark — {platform.node()}, {os.cpu_count()} kjerner, "
+          f"Python {platform.python_version()}, {rounds} runder (median)")
+    print()
+    print(f"{'måling':<42} {'median':>10}")
+    for name, value in ms.items():
+        print(f"{name:<42} {value:>8.1f} ms")
+    print(f"{'last og sjekk flyt, 5 000 steg':<42} {flows[5000] * 1000:>8.1f} ms")
+    print(f"{'last og sjekk flyt, 10 000 steg':<42} {flows[10000] * 1000:>8.1f} ms")
+    print(f"{'fra svar til neste spørsmål (pty)':<42} {latency * 1000:>8.1f} ms")
+    print(f"{'topp-RSS, replay':<42} {rss:>8.1f} MB")
+    print()
+    checks = [
+        ("--help ≤ 8 × python -c pass", ms["omsorgslinje --help"] / base, "×", 8.0),
+        ("replay − import typer, jinja2 ≤ 30 ms", rep - tj, "ms", 30.0),
+        ("5 000 steg < 1 s", flows[5000], "s", 1.0),
+        ("10 000 steg ≤ 2,2 × 5 000 steg", flows[10000] / flows[5000], "×", 2.2),
+        ("svar → neste spørsmål < 50 ms", latency * 1000, "ms", 50.0),
+        ("topp-RSS replay < 60 MB", rss, "MB", 60.0),
+    ]
+    if copier:
+        cop = ms["copier replay, 25 spørsmål"]
+        checks.insert(2, ("replay ≤ 0,4 × copier", rep / cop, "×", 0.4))
+    print(f"{'budsjett':<42} {'målt':>10}   resultat")
+    failed = 0
+    for name, value, unit, limit in checks:
+        ok = value <= limit
+        failed += not ok
+        print(f"{name:<42} {value:>8.2f} {unit:<2}  {'OK' if ok else 'OVER'}")
+    ok_imports = not prompt_mods
+    failed += not ok_imports
+    print(f"{'replay importerer ikke questionary/prompt_toolkit':<42} "
+          f"{'ja' if ok_imports else ', '.join(prompt_mods):>10}     {'OK' if ok_imports else 'OVER'}")
+    if not copier:
+        print(f"\n{copier_note}.")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0 if args.quick else min(failed, 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
