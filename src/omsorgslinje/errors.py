@@ -70,6 +70,16 @@ class WriteError(OmsorgslinjeError):
     exit_code = 1
 
 
+class Interrupted(OmsorgslinjeError):
+    """The interview was stopped (Ctrl-C, a closed terminal, SIGTERM). The draft is kept.
+
+    Exit code 130 for Ctrl-C, 128 + the signal number for a signal."""
+
+    def __init__(self, message: str, exit_code: int = 130) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 class InvalidValue(Exception):
     """An answer that a step does not allow. The message is shown at the prompt."""
 
