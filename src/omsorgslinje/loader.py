@@ -18,26 +18,28 @@ from .errors import FlowError, Problem
 from .model import STEP_TYPES, Action, Choice, Document, Flow, Step, StepType, Validation
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-FLOW_KEYS = {"id", "title", "version", "source", "description", "intro", "documents"}
-DOCUMENT_KEYS = {"template", "title", "primary", "when", "filename"}
-STEP_KEYS = {
-    "id",
-    "type",
-    "prompt",
-    "help",
-    "source",
-    "when",
-    "required",
-    "default",
-    "choices",
-    "validation",
-    "section",
-    "actions",
-}
-CHOICE_KEYS = {"value", "label", "help"}
-ACTION_KEYS = {"what", "who", "when", "if"}
-VALIDATION_KEYS = {"pattern", "min", "max", "message"}
-TOP_KEYS = {"flow", "steps"}
+SCHEMA_PATH = Path(__file__).with_name("flow_schema.json")
+
+
+def _schema_keys() -> dict[str, set[str]]:
+    """The allowed keys of each table, read from the JSON Schema: the format's single source."""
+    import json
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    defs = schema["$defs"]
+    keys = {name: set(defs[name]["properties"]) for name in defs if "properties" in defs[name]}
+    keys["top"] = set(schema["properties"])
+    return keys
+
+
+_KEYS = _schema_keys()
+FLOW_KEYS = _KEYS["flow"]
+DOCUMENT_KEYS = _KEYS["document"]
+STEP_KEYS = _KEYS["step"]
+CHOICE_KEYS = _KEYS["choice"]
+ACTION_KEYS = _KEYS["action"]
+VALIDATION_KEYS = _KEYS["validation"]
+TOP_KEYS = _KEYS["top"]
 _LINE_COL = re.compile(r"\(at line (\d+), column (\d+)\)")
 _STEPS_HEADER = re.compile(r"^\s*\[\[\s*steps\s*\]\]\s*(#.*)?$")
 _ID_LINE = re.compile(r"""^\s*id\s*=\s*["']([^"']*)["']""")
@@ -72,23 +74,93 @@ class LineIndex:
                 return i + 1
         return start + 1
 
-    def key_line(self, key: str, n: int | None = None) -> int | None:
-        """The line of `key = ...` (or a [table] named key) in step n, or anywhere."""
-        start, end = self.step_range(n) if n is not None else (0, len(self.lines))
-        pat = re.compile(rf"^\s*(\[\[?\s*[\w.]*\b{re.escape(key)}\s*\]\]?|{re.escape(key)}\s*=)")
+    def key_line(
+        self, key: str, n: int | None = None, span: tuple[int, int] | None = None
+    ) -> int | None:
+        """The line of `key = ...` (or a [table] named key) in step n, in span, or anywhere.
+
+        A key at the start of a line wins; otherwise a key inside an inline table
+        (`{ value = "a", lable = "b" }`) on a line of the range.
+        """
+        if span is not None:
+            start, end = span
+        elif n is not None:
+            start, end = self.step_range(n)
+        else:
+            start, end = 0, len(self.lines)
+        k = re.escape(key)
+        pat = re.compile(rf"^\s*(\[\[?\s*[\w.]*\b{k}\s*\]\]?|[\"']?{k}[\"']?\s*=)")
         for i in range(start, end):
             if pat.match(self.lines[i]):
                 return i + 1
+        inline = re.compile(rf"[{{,]\s*[\"']?{k}[\"']?\s*=")
+        for i in range(start, end):
+            if inline.search(self.lines[i]):
+                return i + 1
+        return None
+
+    def table_span(self, dotted: str) -> tuple[int, int] | None:
+        """The lines of a table `[dotted]` up to the next table header."""
+        parts = [re.escape(p) for p in dotted.split(".")]
+        head = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(parts) + r"\s*\]\s*(#.*)?$")
+        for i, line in enumerate(self.lines):
+            if head.match(line):
+                end = i + 1
+                while end < len(self.lines) and not re.match(r"^\s*\[", self.lines[end]):
+                    end += 1
+                return i, end
         return None
 
 
-def toml_syntax_problem(path: str, exc: tomllib.TOMLDecodeError) -> Problem:
+_TOML_REASONS: tuple[tuple[str, str], ...] = (
+    (r"Cannot declare (.+) twice", r"\1 er skrevet to ganger"),
+    (
+        r"Cannot mutate immutable namespace (.+)",
+        r"\1 er allerede gitt som verdi og kan ikke utvides",
+    ),
+    (r"Cannot redefine namespace (.+)", r"tabellen \1 er allerede definert"),
+    (r"Cannot overwrite a value", "en verdi er gitt to ganger"),
+    (r"Duplicate inline table key (.+)", r"nøkkelen \1 står to ganger i samme {}-tabell"),
+    (r"Escaped character is not a Unicode scalar value", "ugyldig \\u-tegn i teksten"),
+    (r"Expected '=' after a key in a key/value pair", "mangler «=» etter nøkkelen"),
+    (r"Expected ']' at the end of a table declaration", "mangler «]» i tabelloverskriften"),
+    (r"Expected ']]' at the end of an array declaration", "mangler «]]» i overskriften"),
+    (r"Expected (.+)", r"ventet \1"),
+    (r"Found invalid character (.+)", r"ugyldig tegn \1"),
+    (r"Illegal character (.+)", r"ulovlig tegn \1 i teksten"),
+    (r"Invalid date or datetime", "ugyldig dato eller tidspunkt"),
+    (r"Invalid hex value", "ugyldig heksadesimal verdi"),
+    (r"Invalid initial character for a key part", "ugyldig tegn først i en nøkkel"),
+    (r"Invalid statement", "ugyldig linje"),
+    (r"Invalid value", "ugyldig verdi (tekst må stå i anførselstegn)"),
+    (r"Unclosed array", "listen er ikke lukket med «]»"),
+    (r"Unclosed inline table", "{}-tabellen er ikke lukket med «}»"),
+    (r"Unescaped '\\' in a string", "«\\» i tekst må skrives «\\\\»"),
+    (r"Unterminated string", "teksten mangler avsluttende anførselstegn"),
+)
+_AT_END = re.compile(r"\(at end of document\)")
+
+
+def _toml_reason(reason: str) -> str:
+    for pattern, norwegian in _TOML_REASONS:
+        m = re.fullmatch(pattern, reason)
+        if m:
+            return m.expand(norwegian)
+    return reason
+
+
+def toml_syntax_problem(path: str, exc: tomllib.TOMLDecodeError, text: str = "") -> Problem:
+    """A TOML syntax error with line and column. On Python 3.11 the error has no `lineno`,
+    so they are read from the message («(at line 3, column 5)»)."""
     msg = str(exc)
     m = _LINE_COL.search(msg)
     line = int(m.group(1)) if m else None
     column = f", kolonne {m.group(2)}" if m else ""
-    reason = _LINE_COL.sub("", msg).strip()
-    return Problem(path, f"Ugyldig TOML{column}: {reason}", line)
+    if m is None and _AT_END.search(msg):
+        line = max(1, len(text.splitlines()))
+        column = ", ved slutten av filen"
+    reason = _AT_END.sub("", _LINE_COL.sub("", msg)).strip()
+    return Problem(path, f"Ugyldig TOML{column}: {_toml_reason(reason)}.", line)
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
@@ -109,7 +181,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     try:
         return tomllib.loads(text), text, []
     except tomllib.TOMLDecodeError as exc:
-        return None, text, [toml_syntax_problem(name, exc)]
+        return None, text, [toml_syntax_problem(name, exc, text)]
 
 
 class _Reader:
@@ -117,6 +189,10 @@ class _Reader:
         self.path = path
         self.idx = LineIndex.of(text)
         self.problems: list[Problem] = []
+        self.span: tuple[int, int] | None = None  # the document table being read, if any
+
+    def line(self, key: str, n: int | None) -> int | None:
+        return self.idx.key_line(key, n, self.span if n is None else None)
 
     def problem(self, message: str, line: int | None = None, step: str | None = None) -> None:
         self.problems.append(Problem(self.path, message, line, step))
@@ -134,7 +210,7 @@ class _Reader:
                 hint = ", ".join(sorted(allowed))
                 self.problem(
                     f"Ukjent nøkkel «{key}» i {where}. Tillatte nøkler: {hint}.",
-                    self.idx.key_line(key, n),
+                    self.line(key, n),
                     step,
                 )
 
@@ -151,12 +227,17 @@ class _Reader:
     ) -> str:
         if key not in table:
             if required:
-                line = self.idx.step_line(n) if n is not None else self.idx.key_line("flow")
+                if n is not None:
+                    line = self.idx.step_line(n)
+                elif self.span is not None:
+                    line = self.span[0] + 1
+                else:
+                    line = self.idx.key_line("flow")
                 self.problem(f"Mangler «{key}» i {where}.", line, step)
             return default
         value = table[key]
         if not isinstance(value, str):
-            self.problem(f"«{key}» må være tekst.", self.idx.key_line(key, n), step)
+            self.problem(f"«{key}» må være tekst.", self.line(key, n), step)
             return default
         return value
 
@@ -165,7 +246,7 @@ class _Reader:
     ) -> bool:
         value = table.get(key, default)
         if not isinstance(value, bool):
-            self.problem(f"«{key}» må være true eller false.", self.idx.key_line(key, n), step)
+            self.problem(f"«{key}» må være true eller false.", self.line(key, n), step)
             return default
         return value
 
@@ -174,7 +255,7 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(f"«{key}» må være et tall.", self.idx.key_line(key, n), step)
+            self.problem(f"«{key}» må være et tall.", self.line(key, n), step)
             return None
         return float(value)
 
@@ -183,7 +264,7 @@ class _Reader:
     ) -> list[Mapping[str, Any]]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.problem(f"«{key}» må være en liste av tabeller.", self.idx.key_line(key, n), step)
+            self.problem(f"«{key}» må være en liste av tabeller.", self.line(key, n), step)
             return []
         return cast(list[Mapping[str, Any]], value)
 
@@ -196,7 +277,7 @@ def _check_expression(r: _Reader, source: str, key: str, n: int | None, step: st
     try:
         compile_condition(source)
     except TemplateSyntaxError as exc:
-        r.problem(f"Ugyldig Jinja-uttrykk i «{key}»: {exc.message}", r.idx.key_line(key, n), step)
+        r.problem(f"Ugyldig Jinja-uttrykk i «{key}»: {exc.message}", r.line(key, n), step)
         return False
     return True
 
@@ -211,7 +292,7 @@ def _check_text(r: _Reader, source: str, key: str, n: int | None, step: str | No
     try:
         environment().parse(source)
     except TemplateSyntaxError as exc:
-        r.problem(f"Ugyldig Jinja i «{key}»: {exc.message}", r.idx.key_line(key, n), step)
+        r.problem(f"Ugyldig Jinja i «{key}»: {exc.message}", r.line(key, n), step)
 
 
 def check_names(
@@ -236,7 +317,7 @@ def check_names(
     for name in sorted(names):
         if name in earlier:
             continue
-        line = r.idx.key_line(key, n)
+        line = r.line(key, n)
         if name in later:
             r.problem(
                 f"«{key}» viser til steget «{name}», som kommer senere i flyten. "
@@ -260,6 +341,7 @@ def _documents(r: _Reader, flow_table: Mapping[str, Any]) -> tuple[Document, ...
     for name, spec in raw.items():
         if isinstance(spec, str):
             spec = {"template": spec}
+        r.span = r.idx.table_span(f"flow.documents.{name}")
         if not isinstance(spec, dict):
             r.problem(f"Dokumentet «{name}» må være en tabell.", r.idx.key_line(name))
             continue
@@ -272,7 +354,7 @@ def _documents(r: _Reader, flow_table: Mapping[str, Any]) -> tuple[Document, ...
         template = r.string(spec, "template", f"dokumentet «{name}»", None, None, required=True)
         when = spec.get("when")
         if when is not None and not isinstance(when, str):
-            r.problem("«when» må være tekst.", r.idx.key_line("when"))
+            r.problem("«when» må være tekst.", r.line("when", None))
             when = None
         if when:
             _check_expression(r, when, "when", None, None)
@@ -286,6 +368,7 @@ def _documents(r: _Reader, flow_table: Mapping[str, Any]) -> tuple[Document, ...
                 filename=r.string(spec, "filename", "", None, None, default=""),
             )
         )
+    r.span = None
     primaries = [d.name for d in docs if d.primary]
     if len(primaries) > 1:
         r.problem(f"Bare ett dokument kan være primært, men {', '.join(primaries)} er det.")
@@ -427,7 +510,14 @@ def _step(
 
 
 def build_flow(data: Mapping[str, Any], text: str, path: str) -> tuple[Flow | None, list[Problem]]:
-    """Turn parsed TOML into a Flow, collecting every problem."""
+    """Turn parsed TOML into a Flow, collecting every problem. No flow when any problem."""
+    flow, problems = build_partial(data, text, path)
+    return (None, problems) if problems else (flow, [])
+
+
+def build_partial(data: Mapping[str, Any], text: str, path: str) -> tuple[Flow, list[Problem]]:
+    """The flow as far as it could be read (steps that are broken or repeat an id are left
+    out), and every problem. `flyt sjekk` runs its deeper checks on this."""
     r = _Reader(path, text)
     for key in data:
         if key not in TOP_KEYS:
@@ -439,18 +529,22 @@ def build_flow(data: Mapping[str, Any], text: str, path: str) -> tuple[Flow | No
     if not isinstance(flow_table, dict):
         r.problem("Mangler tabellen [flow] med id, title, version, source og documents.", 1)
         flow_table = {}
+    r.span = r.idx.table_span("flow")
     r.unknown_keys(flow_table, FLOW_KEYS, "[flow]", None, None)
     fid = r.string(flow_table, "id", "[flow]", None, None, required=True)
     if fid and not ID_PATTERN.match(fid):
-        r.problem("Flyt-id må bestå av små bokstaver a–z, tall og _.", r.idx.key_line("id"))
+        r.problem("Flyt-id må bestå av små bokstaver a–z, tall og _.", r.line("id", None))
     title = r.string(flow_table, "title", "[flow]", None, None, required=True)
     version = flow_table.get("version", "")
     if isinstance(version, int | float) and not isinstance(version, bool):
         version = str(version)
     if not isinstance(version, str) or not version:
-        r.problem("Mangler «version» (tekst) i [flow].", r.idx.key_line("version"))
+        r.problem(
+            "Mangler «version» (tekst) i [flow].", r.line("version", None) or r.line("flow", None)
+        )
         version = ""
     source = r.string(flow_table, "source", "[flow]", None, None, required=True)
+    r.span = None
     documents = _documents(r, flow_table)
 
     raw_steps = data.get("steps", [])
@@ -462,18 +556,20 @@ def build_flow(data: Mapping[str, Any], text: str, path: str) -> tuple[Flow | No
     all_ids = {s["id"] for s in raw_steps if isinstance(s.get("id"), str)}
     earlier: set[str] = set()
     steps: list[Step] = []
+    kept: set[str] = set()
     for n, raw in enumerate(raw_steps):
         step = _step(r, n, raw, earlier, all_ids)
         sid = raw.get("id")
         if isinstance(sid, str):
             earlier.add(sid)
-        if step is not None:
+        if step is not None and step.id not in kept:
             steps.append(step)
+            kept.add(step.id)
     for doc in documents:
         if doc.when:
+            r.span = r.idx.table_span(f"flow.documents.{doc.name}")
             check_names(r, doc.when, "when", None, None, earlier, set())
-    if r.problems:
-        return None, r.problems
+    r.span = None
     flow = Flow(
         id=fid,
         title=title,
@@ -485,7 +581,7 @@ def build_flow(data: Mapping[str, Any], text: str, path: str) -> tuple[Flow | No
         intro=r.string(flow_table, "intro", "", None, None),
         path=path,
     )
-    return flow, []
+    return flow, r.problems
 
 
 def read_flow(path: Path) -> tuple[Flow | None, list[Problem]]:
@@ -493,6 +589,15 @@ def read_flow(path: Path) -> tuple[Flow | None, list[Problem]]:
     if data is None:
         return None, problems
     return build_flow(data, text, str(path))
+
+
+def read_flow_partial(path: Path) -> tuple[Flow | None, list[Problem]]:
+    """Like `read_flow`, but the flow as far as it could be read also when there are problems
+    (None only when the file is not TOML)."""
+    data, text, problems = read_toml(path)
+    if data is None:
+        return None, problems
+    return build_partial(data, text, str(path))
 
 
 def load_flow(path: Path) -> Flow:
