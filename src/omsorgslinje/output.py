@@ -68,6 +68,10 @@ def write_private(path: Path, text: str, *, overwrite: bool = True) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise WriteError(f"Kunne ikke skrive {path}: {reason(exc)}.") from None
+    except BaseException:  # a signal or Ctrl-C mid-write: no half-written file stays behind
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     with contextlib.suppress(OSError):
         dfd = os.open(directory, os.O_RDONLY)
         try:
@@ -76,14 +80,20 @@ def write_private(path: Path, text: str, *, overwrite: bool = True) -> None:
             os.close(dfd)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing at exit cannot fail a second time."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def write_stdout(text: str) -> None:
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
         # the reader went away (e.g. `| head`); nothing more to say
-        with contextlib.suppress(OSError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
     except OSError as exc:
+        _silence_stdout()
         raise WriteError(f"Kunne ikke skrive til standard ut: {reason(exc)}.") from None

@@ -23,7 +23,10 @@ def say(text: str, style: str = "") -> None:
     try:
         console().print(text, style=style or None, markup=False, soft_wrap=True)
     except Exception:
-        sys.stderr.write(text + "\n")
+        try:
+            sys.stderr.write(text + "\n")
+        except (OSError, ValueError):
+            pass  # the terminal is gone (a closed window): nothing can be shown
 
 
 def error(text: str) -> None:
