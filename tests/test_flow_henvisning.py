@@ -1,0 +1,565 @@
+"""The `henvisning` flow (Bergen: secondary referrals of LAR patients): per path, what the
+documents say; every heading and sub-question of Vedlegg 2 in the draft; several writers' parts
+merged; the TOML record replayed."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import tomli_w
+from markdown_it import MarkdownIt
+
+from omsorgslinje.answers import answers_document, merge
+from omsorgslinje.engine import Interview, missing_required, resolve
+from omsorgslinje.errors import AnswersError
+from omsorgslinje.loader import load_flow
+from omsorgslinje.render import Case, next_steps, render
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOW_PATH = ROOT / "flows" / "henvisning.toml"
+EXAMPLES = ROOT / "examples"
+FULL = EXAMPLES / "henvisning-full.toml"
+BEON = EXAMPLES / "henvisning-beon-brudd.toml"
+UENIG = EXAMPLES / "henvisning-uenig.toml"
+DATE = datetime.date(2026, 11, 20)
+
+WRITER_SECTIONS = (
+    "Henvisningen: bestilling",
+    "Henvisningen: rusmiddelbruk",
+    "Henvisningen: helse og risiko",
+    "Henvisningen: arbeidet før",
+    "Henvisningen: behandlingsplan",
+)
+MEETING_SECTIONS = (
+    "Behovet",
+    "Møtet",
+    "Tiltak A–H (BEON)",
+    "Beslutning og skriving",
+    "Før innleggelse",
+    "Uenighet og avvik",
+)
+
+# Vedlegg 2 - Mal for sekundærhenvisning, copied from the seed text (one entry per bullet).
+VEDLEGG2_HEADINGS = [
+    "Hva henvises pasienten til (avgiftning, poliklinikk, døgnbehandling eller annet)?",
+    "Kort og oppdatert beskrivelse av rusmiddelproblematikk (eventuelt spillproblematikk)",
+    "Relevante psykiatriske diagnoser",
+    "Relevante og aktuelle somatiske tilleggsfaktorer",
+    "Tidligere behandling innen TSB eller psykisk helsevern?",
+    "Voldsrisiko?",
+    "Har pasienten barn, og eventuelt omsorg for disse?",
+    "Beskriv arbeidet før henvisningen",
+]
+VEDLEGG2_QUESTIONS = [
+    "Hva er aktuell bruk?",
+    "Rusens funksjon?",
+    "Type rusmiddel (beskriv alle rusmidler pasienten bruker)",
+    "Mengde",
+    "Administrasjonsmåte",
+    "Overdoserisiko",
+    "Når startet pasienten å bruke rusmidler?",
+    "Beskriv tidligere bruk.",
+    "Er pasienten i LAR?",
+    "Aktuell situasjon",
+    "Hva er problemet det henvises for?",
+    "Hva er målsetning for døgninnleggelse?",
+    "Foreligger det kognitiv svikt/svekkelse, suicidproblematikk eller psykoseproblematikk?",
+    "Beskriv eventuelle pågående behandlinger innen TSB eller psykisk helsevern.",
+    "Har pasienten utøvd vold mot tjenestemenn?",
+    "Har det vært samtale med pasienten om hva som slags behandling han eller hun skal "
+    "gjennomføre under innleggelsen, og hvilke tanker/ refleksjoner pasienten har omkring "
+    "innleggelse i døgnbehandling?",
+    "Hva har vært prøvd i poliklinikk? Har pasienten en poliklinisk kontakt?",
+    "Er relevante samarbeidspartnere koblet på? Er det en ansvarsgruppe?",
+    "Hvilke kommunale tiltak er det rundt pasienten? Har pasienten bolig, arbeid, annen "
+    "beskjeftigelse?",
+    "Hvilke oppfølging skal pasienten ha etter innleggelse, og hvem har ansvar for "
+    "oppfølgingen underveis og etter utskrivelse?",
+    "Beskrivelse av pasientens behandlingsplan. Denne bør inneholde:",
+    "Behandlingsmål",
+    "Hvilke tilnærminger og tiltak som skal benyttes",
+    "Hvordan arbeidet skal organiseres",
+    "Hvem som er involvert",
+]
+# The draft corrects three slips in the seed's wording; nothing else differs.
+SEED_CORRECTIONS = {
+    "hva som slags behandling": "hva slags behandling",
+    "tanker/ refleksjoner": "tanker/refleksjoner",
+    "Hvilke oppfølging": "Hvilken oppfølging",
+}
+# Answer slots in the draft: one per Vedlegg 2 answer step (henvises_til_utdyping is added inline).
+VEDLEGG2_STEPS = 28
+
+
+def as_drafted(text: str) -> str:
+    for seed, fixed in SEED_CORRECTIONS.items():
+        text = text.replace(seed, fixed)
+    return text
+
+
+# helpers -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def flow():
+    return load_flow(FLOW_PATH)
+
+
+def answers_of(flow, *paths: Path) -> dict:
+    return dict(merge(list(paths), flow).answers)
+
+
+def doc(flow, answers: dict, name: str, fmt: str = "md") -> str:
+    return render(Case(flow, answers, DATE), flow.document(name), fmt)
+
+
+def section_text(md: str, heading: str) -> str:
+    """The text under a `## heading`, up to the next `## `."""
+    m = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", md, re.S | re.M)
+    assert m, f"no section {heading!r}"
+    return m.group(1)
+
+
+def tables(md: str) -> list[list[list[str]]]:
+    """Every pipe table in the Markdown, as rows of cell texts (header first)."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(md)
+    out: list[list[list[str]]] = []
+    row: list[str] | None = None
+    for i, tok in enumerate(tokens):
+        if tok.type == "table_open":
+            out.append([])
+        elif tok.type == "tr_open":
+            row = []
+        elif tok.type in ("th_open", "td_open"):
+            assert row is not None
+            row.append(tokens[i + 1].content if tokens[i + 1].type == "inline" else "")
+        elif tok.type == "tr_close":
+            out[-1].append(row or [])
+    return out
+
+
+def headings(md: str, level: int) -> list[str]:
+    tokens = MarkdownIt("commonmark").parse(md)
+    return [
+        tokens[i + 1].content
+        for i, tok in enumerate(tokens)
+        if tok.type == "heading_open" and tok.tag == f"h{level}"
+    ]
+
+
+def table_with(md: str, first_header: str) -> list[list[str]]:
+    for t in tables(md):
+        if t and t[0] and t[0][0] == first_header:
+            return t
+    raise AssertionError(f"no table starting with {first_header!r}")
+
+
+def beon_warning_in(referat: str) -> bool:
+    return "Brudd på BEON" in referat
+
+
+# the flow itself -----------------------------------------------------------------------------
+
+
+def test_flow_loads_with_sources_and_distinct_sections(flow):
+    assert flow.id == "henvisning"
+    assert flow.primary_document.name == "vedlegg2"
+    assert {d.name for d in flow.documents} == {"vedlegg2", "referat"}
+    for step in flow.steps:
+        assert step.source, f"{step.id} has no source"
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", step.id)
+        assert step.section in MEETING_SECTIONS + WRITER_SECTIONS, step.id
+    assert set(flow.sections) == set(MEETING_SECTIONS + WRITER_SECTIONS)
+
+
+def test_writer_sections_can_be_filled_alone(flow):
+    """A writer with `--del` has no other answers: their steps must not depend on any."""
+    for step in flow.steps:
+        if step.section in WRITER_SECTIONS:
+            assert step.when is None, step.id
+            assert not step.required, step.id
+            assert step.source.startswith("Vedlegg 2"), step.id
+
+
+def test_measures_a_to_h_in_beon_order_with_who_may_start(flow):
+    ids = [s.id for s in flow.steps]
+    measures = [f"tiltak_{k}" for k in "abcdefgh"]
+    positions = [ids.index(m) for m in measures]
+    assert positions == sorted(positions)
+    for k in "abcdefgh":
+        step = flow.step(f"tiltak_{k}")
+        assert [c.value for c in step.choices] == [
+            "ikke_vurdert", "vurdert", "provd", "valgt", "ikke_relevant"
+        ]
+        assert step.source == f"Vedlegg 1, tiltak {k.upper()}"
+        assert flow.has_step(f"tiltak_{k}_begrunnelse")
+    assert "Bergen legevakt" in flow.step("tiltak_d").help
+    assert "§ 10-4" in flow.step("tiltak_g").help
+    help_h = flow.step("tiltak_h").help
+    assert "§ 10-2" in help_h and "§ 10-3" in help_h
+    assert "barneverns- og helsenemnda" in help_h and "Fylkesnemnda i Hordaland" in help_h
+    options = {c.value for c in flow.step("tiltak_a_alternativer").choices}
+    assert {"booppfolging", "overdoseteam", "poliklinikk_psykisk", "hjemmebaserte"} <= options
+
+
+@pytest.mark.parametrize("path", [FULL, BEON, UENIG], ids=lambda p: p.stem)
+def test_examples_are_complete(flow, path):
+    aset = merge([path], flow)
+    assert aset.date == DATE
+    assert missing_required(flow, aset.answers) == []
+    for name in ("vedlegg2", "referat"):
+        for fmt in ("md", "txt"):
+            assert doc(flow, aset.answers, name, fmt).strip()
+
+
+# path: full case -----------------------------------------------------------------------------
+
+
+def test_full_case_draft(flow):
+    answers = answers_of(flow, FULL)
+    md = doc(flow, answers, "vedlegg2")
+    collab = section_text(md, "Samarbeid før henvisningen")
+    assert "Saken er drøftet med deltakerne i ansvarsgruppen og i LAR-teamet" in collab
+    assert "DIPS" not in md
+    assert "BEON:" not in md
+    assert "Skal ikke sendes" not in md
+    assert "sender svaret til fastlegen: Ja, pasienten samtykker" in collab
+    assert "sender svaret til sosialtjenesten: Ja, pasienten samtykker" in collab
+    assert "Pasienten skal lese den før den sendes" in collab
+    assert "Rusens funksjon? Demper uro og søvnvansker" in md
+    assert "Ikke fylt ut" not in md
+    writers = table_with(md, "Del av henvisningen")
+    assert ["Arbeidet før henvisningen", "NAV sosialtjeneste", "Vedlegg til henvisningen"] in writers
+    assert ["Rusmiddelproblematikk og LAR", "LAR-behandler i AFR LAR",
+            "I henvisningen fra AFR LAR"] in writers
+
+
+def test_full_case_referat(flow):
+    answers = answers_of(flow, FULL)
+    md = doc(flow, answers, "referat")
+    assert not beon_warning_in(md)
+    møtet = section_text(md, "Møtet")
+    for who in ("Pasienten", "Psykolog i AFR LAR", "Fastlege", "Veileder i NAV sosialtjeneste"):
+        assert f"- {who}\n" in møtet
+    assert "Pasienten har ansvarsgruppe." in møtet
+    a_to_h = table_with(md, "Tiltak")
+    assert a_to_h[0] == ["Tiltak", "Vurdering", "Begrunnelse", "Hvem kan iverksette"]
+    assert [row[0][:2] for row in a_to_h[1:]] == [f"{k})" for k in "ABCDEFGH"]
+    rows = {row[0][0]: row for row in a_to_h[1:]}
+    assert rows["A"][1] == "Prøvd"
+    assert "Faste konsultasjoner hos fastlegen" in rows["A"][2]
+    assert rows["C"][3].startswith("Pasientens behandlerteam i AFR LAR")
+    assert rows["D"][3] == "Bare via Bergen legevakt"
+    assert "barneverns- og helsenemnda" in rows["H"][3]
+    assert rows["G"][1] == "Valgt"
+    writers = table_with(md, "Del av henvisningen (vedlegg 2)")
+    assert [row[2] for row in writers[1:]] == list(WRITER_SECTIONS)
+    assert "Fastlege (legges ved som vedlegg)" in [row[1] for row in writers]
+    steps = table_with(md, "Hva")
+    assert ["Utarbeide eller oppdatere behandlingsplanen", "Psykolog i AFR LAR",
+            "Før henvisningen sendes"] in steps
+    assert ["Skrive sin del av henvisningen etter vedlegg 2 og sende den til behandlingsteamet "
+            "i AFR LAR", "Skriverne etter fordelingen i ansvarsgruppen", "innen 04.12.2026"] in steps
+    assert "Pasienten er enig i ansvarsgruppens beslutning." in md
+    assert "Etablere ansvarsgruppe" not in md
+
+
+def test_plain_text_reads_without_markdown(flow):
+    answers = answers_of(flow, FULL)
+    for name in ("vedlegg2", "referat"):
+        txt = doc(flow, answers, name, "txt")
+        assert "**" not in txt and "|" not in txt
+        assert not re.search(r"^#", txt, re.M)
+    referat = doc(flow, answers, "referat", "txt")
+    assert "- D) Innleggelse på Akuttposten; Vurdering: Vurdert, ikke valgt; " in referat
+    assert "Hvem kan iverksette: Bare via Bergen legevakt" in referat
+
+
+# path: BEON breach ---------------------------------------------------------------------------
+
+
+def _interview_at(flow, answers: dict, step_id: str) -> Interview:
+    """An interview whose every step before `step_id` is answered (info steps acknowledged)."""
+    before = {}
+    for step in flow.steps:
+        if step.id == step_id:
+            break
+        before[step.id] = True if not step.asks else answers.get(step.id)
+    iv = Interview.start(flow, {k: v for k, v in before.items() if v is not None})
+    assert iv.cursor == step_id
+    return iv
+
+
+def test_beon_warning_at_the_prompt_right_after_g(flow):
+    breach = answers_of(flow, BEON)
+    iv = _interview_at(flow, breach, "tiltak_g").answer("valgt")
+    assert iv.cursor == "beon_advarsel"
+    assert "BEON" in iv.step.prompt
+    iv = iv.answer(None)
+    assert iv.cursor == "tiltak_g_begrunnelse"
+
+    full = answers_of(flow, FULL)
+    iv = _interview_at(flow, full, "tiltak_g").answer("valgt")
+    assert iv.cursor == "tiltak_g_begrunnelse"
+
+
+def test_beon_breach_documents(flow):
+    answers = answers_of(flow, BEON)
+    assert "beon_advarsel" in resolve(flow, answers).path
+    referat = doc(flow, answers, "referat")
+    beon = section_text(referat, "Vurdering av tiltak A–H (BEON)")
+    warning = beon.strip().split("\n\n")[0]
+    assert warning.startswith("**Brudd på BEON:**")
+    assert "A) Forsterket poliklinisk innsats" in warning
+    assert "C) Innleggelse for avrusning og stabilisering" in warning
+    assert "D) Innleggelse" not in warning  # D was considered
+    draft = doc(flow, answers, "vedlegg2")
+    assert "**Advarsel, BEON:**" in draft
+    assert "A) Forsterket poliklinisk innsats; C) Innleggelse for avrusning" in draft
+    txt = doc(flow, answers, "referat", "txt")
+    assert "Brudd på BEON:" in txt
+
+
+@pytest.mark.parametrize("measure", list("abcdef"))
+def test_any_cheaper_measure_not_considered_breaks_beon(flow, measure):
+    answers = answers_of(flow, FULL)
+    answers[f"tiltak_{measure}"] = "ikke_vurdert"
+    assert "beon_advarsel" in resolve(flow, answers).path
+    assert beon_warning_in(doc(flow, answers, "referat"))
+    assert "Advarsel, BEON" in doc(flow, answers, "vedlegg2")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"tiltak_h": "ikke_vurdert"}, {"tiltak_g": "vurdert", "tiltak_a": "ikke_vurdert"}],
+    ids=["h_not_considered", "g_not_chosen"],
+)
+def test_no_beon_warning_otherwise(flow, change):
+    answers = answers_of(flow, FULL) | change
+    assert "beon_advarsel" not in resolve(flow, answers).path
+    assert not beon_warning_in(doc(flow, answers, "referat"))
+    assert "Advarsel, BEON" not in doc(flow, answers, "vedlegg2")
+
+
+# path: no ansvarsgruppe ----------------------------------------------------------------------
+
+
+def test_no_ansvarsgruppe_becomes_a_next_step(flow):
+    answers = answers_of(flow, FULL)
+    answers.update(
+        ansvarsgruppe_finnes=False,
+        ansvarsgruppe_etableres_av="Veileder i NAV sosialtjeneste",
+        ansvarsgruppe_frist="innen to uker",
+    )
+    assert missing_required(flow, answers) == []
+    first = next_steps(Case(flow, answers, DATE))[0]
+    assert first["hva"].startswith("Etablere ansvarsgruppe")
+    assert (first["hvem"], first["når"]) == ("Veileder i NAV sosialtjeneste", "innen to uker")
+    referat = doc(flow, answers, "referat")
+    assert "Pasienten har ikke ansvarsgruppe" in section_text(referat, "Møtet")
+    assert ["Etablere ansvarsgruppe for pasienten, med pasientens samtykke",
+            "Veileder i NAV sosialtjeneste", "innen to uker"] in table_with(referat, "Hva")
+    draft = doc(flow, answers, "vedlegg2")
+    assert "Pasienten har ansvarsgruppe: Nei (skal etableres: Veileder i NAV sosialtjeneste" in draft
+
+
+def test_no_ansvarsgruppe_asks_who_and_when(flow):
+    answers = answers_of(flow, FULL) | {"ansvarsgruppe_finnes": False}
+    missing = [s.id for s in missing_required(flow, answers)]
+    assert missing == ["ansvarsgruppe_etableres_av", "ansvarsgruppe_frist"]
+
+
+# path: step 5 not confirmed ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("step_id", ["drofting_ansvarsgruppe", "drofting_lar_team"])
+def test_discussion_not_confirmed_warns_of_dips(flow, step_id):
+    answers = answers_of(flow, FULL) | {step_id: False}
+    assert "dips_advarsel" in resolve(flow, answers).path
+    draft = doc(flow, answers, "vedlegg2")
+    collab = section_text(draft, "Samarbeid før henvisningen")
+    assert "Saken er drøftet med deltakerne" not in collab
+    assert "intern melding i DIPS til behandler i AFR LAR, med kopi til henviser" in collab
+    referat = doc(flow, answers, "referat")
+    assert "intern melding i DIPS" in section_text(referat, "Beslutning")
+    assert any(s["hva"].startswith("Drøfte saken i ansvarsgruppen og i LAR-teamet")
+               for s in next_steps(Case(flow, answers, DATE)))
+
+
+def test_beon_example_is_not_confirmed_either(flow):
+    draft = doc(flow, answers_of(flow, BEON), "vedlegg2")
+    assert "intern melding i DIPS" in draft
+    assert "Ikke spurt ennå" in draft  # the consent answers are carried
+
+
+# path: the patient disagrees -----------------------------------------------------------------
+
+
+def test_disagreement(flow):
+    answers = answers_of(flow, UENIG)
+    path = resolve(flow, answers).path
+    assert "klage_info" in path
+    assert "skriver_rus" not in path  # no referral: nobody writes parts
+    referat = doc(flow, answers, "referat")
+    uenighet = section_text(referat, "Uenighet")
+    assert "Pasienten er ikke enig i ansvarsgruppens beslutning" in uenighet
+    assert "klage på beslutningen til behandlingsteamet i AFR LAR" in uenighet
+    assert "skriftlig svar, med informasjon om videre klageadgang" in uenighet
+    assert "Hjelp med klagen: Psykiatrisk sykepleier i kommunen" in uenighet
+    steps = table_with(referat, "Hva")
+    assert ["Sende klage på beslutningen til behandlingsteamet i AFR LAR",
+            "Pasienten, med hjelp fra Psykiatrisk sykepleier i kommunen",
+            "Når pasienten ønsker"] in steps
+    assert ["Gi pasienten skriftlig svar på klagen, med informasjon om videre klageadgang",
+            "Behandlingsteamet i AFR LAR", "Etter at klagen er mottatt"] in steps
+    assert ["Etablere ROP-forløp (tiltak B)", "AFR LAR", "Snarest"] in steps
+    # deviation goes to the nearest leaders
+    assert "nærmeste ledere" in section_text(referat, "Avvik")
+    assert any("nærmeste ledere" in row[0] and row[1] == "LAR-behandler i AFR LAR"
+               for row in steps)
+    assert "Faglig grunnlag for sekundærhenvisning: Nei" in referat
+    assert "Hvem skriver hvilken del" not in referat
+    draft = doc(flow, answers, "vedlegg2")
+    assert draft.index("**Skal ikke sendes:**") < draft.index("## Samarbeid")
+    assert "DIPS" not in draft
+    assert "Hvem har skrevet hva" not in draft
+
+
+def test_agreement_has_no_complaint(flow):
+    referat = doc(flow, answers_of(flow, FULL), "referat")
+    assert "klageadgang" not in referat
+
+
+# Vedlegg 2: every heading and sub-question ---------------------------------------------------
+
+
+def _meeting_only(flow, answers: dict) -> dict:
+    return {k: v for k, v in answers.items() if flow.step(k).section not in WRITER_SECTIONS}
+
+
+@pytest.mark.parametrize("example", [FULL, BEON, UENIG], ids=lambda p: p.stem)
+def test_every_heading_and_question_of_vedlegg2_is_in_the_draft(flow, example):
+    answers = _meeting_only(flow, answers_of(flow, example))
+    md = doc(flow, answers, "vedlegg2")
+    txt = doc(flow, answers, "vedlegg2", "txt")
+    assert [as_drafted(h) for h in VEDLEGG2_HEADINGS] == [
+        h for h in headings(md, 2) if h not in ("Samarbeid før henvisningen", "Hvem har skrevet hva")
+    ]
+    flat_md = re.sub(r"\s+", " ", md)
+    flat_txt = re.sub(r"\s+", " ", txt)
+    for text in VEDLEGG2_HEADINGS + VEDLEGG2_QUESTIONS:
+        assert as_drafted(text) in flat_md, text
+        assert as_drafted(text) in flat_txt, text
+    assert flat_md.count("Ikke fylt ut") == VEDLEGG2_STEPS - 1  # henvises_til_utdyping is inline
+    assert flat_txt.count("Ikke fylt ut") == VEDLEGG2_STEPS - 1
+
+
+def test_vedlegg2_questions_keep_the_seed_order(flow):
+    md = re.sub(r"\s+", " ", doc(flow, answers_of(flow, FULL), "vedlegg2"))
+    positions = [md.index(as_drafted(q)) for q in VEDLEGG2_QUESTIONS]
+    assert positions == sorted(positions)
+
+
+def test_vedlegg2_answer_steps_count(flow):
+    writer_steps = [s for s in flow.steps if s.section in WRITER_SECTIONS]
+    assert len(writer_steps) == VEDLEGG2_STEPS
+
+
+def test_every_writer_step_reaches_the_draft(flow):
+    """Each answer a writer gives appears in the draft: none is silently dropped."""
+    answers = _meeting_only(flow, answers_of(flow, FULL))
+    for step in flow.steps:
+        if step.section not in WRITER_SECTIONS or step.type not in ("text", "textarea"):
+            continue
+        marker = f"MERKE-{step.id}"
+        md = doc(flow, answers | {step.id: marker}, "vedlegg2")
+        assert marker in md, step.id
+
+
+# several writers: merge and conflicts --------------------------------------------------------
+
+
+def _write_part(tmp_path: Path, flow, answers: dict, name: str, sections) -> Path:
+    ids = [s.id for s in flow.steps if s.section in sections and s.asks]
+    data = answers_document(flow, answers, DATE, ids)
+    path = tmp_path / f"{name}.toml"
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_writer_parts_merge_into_the_full_case(flow, tmp_path):
+    full = answers_of(flow, FULL)
+    parts = [_write_part(tmp_path, flow, full, "mote", MEETING_SECTIONS)]
+    for i, section in enumerate(WRITER_SECTIONS):
+        parts.append(_write_part(tmp_path, flow, full, f"del{i}", [section]))
+    # each part alone holds only its own section
+    rus = answers_of(flow, parts[2])
+    assert {flow.step(k).section for k in rus} == {"Henvisningen: rusmiddelbruk"}
+    merged = merge(parts, flow)
+    assert merged.answers == full
+    assert merged.date == DATE
+    assert merged.origin["rus_mengde"] == str(parts[2])
+    for name in ("vedlegg2", "referat"):
+        assert doc(flow, merged.answers, name) == doc(flow, full, name)
+
+
+def test_missing_writer_part_leaves_its_questions_marked(flow, tmp_path):
+    full = answers_of(flow, FULL)
+    parts = [_write_part(tmp_path, flow, full, "mote", MEETING_SECTIONS),
+             _write_part(tmp_path, flow, full, "rus", ["Henvisningen: rusmiddelbruk"])]
+    answers = dict(merge(parts, flow).answers)
+    assert missing_required(flow, answers) == []
+    md = doc(flow, answers, "vedlegg2")
+    assert "Rusens funksjon? Demper uro" in md
+    assert "- Behandlingsmål: Ikke fylt ut" in md
+
+
+def test_same_step_answered_differently_is_a_conflict(flow, tmp_path):
+    a = tmp_path / "fastlege.toml"
+    b = tmp_path / "lar.toml"
+    a.write_text('[omsorgslinje]\nflyt = "henvisning"\ndato = 2026-11-20\n\n'
+                 '[svar]\nrus_mengde = "4 tabletter daglig"\nsomatikk = "Hepatitt C"\n',
+                 encoding="utf-8")
+    b.write_text('[omsorgslinje]\nflyt = "henvisning"\ndato = 2026-11-20\n\n'
+                 '[svar]\nrus_mengde = "6 tabletter daglig"\n', encoding="utf-8")
+    with pytest.raises(AnswersError) as exc:
+        merge([a, b], flow)
+    message = str(exc.value)
+    assert "rus_mengde" in message
+    assert str(a) in message and str(b) in message
+    assert "somatikk" not in message
+
+
+def test_same_answer_in_two_parts_is_no_conflict(flow, tmp_path):
+    a = tmp_path / "a.toml"
+    b = tmp_path / "b.toml"
+    for p in (a, b):
+        p.write_text('[omsorgslinje]\nflyt = "henvisning"\n\n[svar]\ni_lar = true\n',
+                     encoding="utf-8")
+    assert merge([a, b], flow).answers == {"i_lar": True}
+
+
+# the TOML record replays ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("example", [FULL, BEON, UENIG], ids=lambda p: p.stem)
+def test_toml_record_replays_to_the_same_documents(flow, example, tmp_path):
+    answers = answers_of(flow, example)
+    record = doc(flow, answers, "vedlegg2", "toml")
+    data = tomllib.loads(record)
+    assert data["omsorgslinje"]["flyt"] == "henvisning"
+    assert data["omsorgslinje"]["dato"] == DATE
+    assert set(data["omsorgslinje"]["dokumenter"]) == {"vedlegg2", "referat"}
+    replay = tmp_path / "replay.toml"
+    replay.write_text(record, encoding="utf-8")
+    aset = merge([replay], flow)
+    assert aset.date == DATE
+    for name in ("vedlegg2", "referat"):
+        for fmt in ("md", "txt"):
+            assert doc(flow, aset.answers, name, fmt) == doc(flow, answers, name, fmt)
+    if example == BEON:
+        assert any(s["hva"].startswith("Etablere ansvarsgruppe") for s in data["neste_steg"])
