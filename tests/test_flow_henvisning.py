@@ -193,7 +193,11 @@ def test_measures_a_to_h_in_beon_order_with_who_may_start(flow):
     for k in "abcdefgh":
         step = flow.step(f"tiltak_{k}")
         assert [c.value for c in step.choices] == [
-            "ikke_vurdert", "vurdert", "provd", "valgt", "ikke_relevant"
+            "ikke_vurdert",
+            "vurdert",
+            "provd",
+            "valgt",
+            "ikke_relevant",
         ]
         assert step.source == f"Vedlegg 1, tiltak {k.upper()}"
         assert flow.has_step(f"tiltak_{k}_begrunnelse")
@@ -233,9 +237,16 @@ def test_full_case_draft(flow):
     assert "Rusens funksjon? Demper uro og søvnvansker" in md
     assert "Ikke fylt ut" not in md
     writers = table_with(md, "Del av henvisningen")
-    assert ["Arbeidet før henvisningen", "NAV sosialtjeneste", "Vedlegg til henvisningen"] in writers
-    assert ["Rusmiddelproblematikk og LAR", "LAR-behandler i AFR LAR",
-            "I henvisningen fra AFR LAR"] in writers
+    assert [
+        "Arbeidet før henvisningen",
+        "NAV sosialtjeneste",
+        "Vedlegg til henvisningen",
+    ] in writers
+    assert [
+        "Rusmiddelproblematikk og LAR",
+        "LAR-behandler i AFR LAR",
+        "I henvisningen fra AFR LAR",
+    ] in writers
 
 
 def test_full_case_referat(flow):
@@ -260,10 +271,17 @@ def test_full_case_referat(flow):
     assert [row[2] for row in writers[1:]] == list(WRITER_SECTIONS)
     assert "Fastlege (legges ved som vedlegg)" in [row[1] for row in writers]
     steps = table_with(md, "Hva")
-    assert ["Utarbeide eller oppdatere behandlingsplanen", "Psykolog i AFR LAR",
-            "Før henvisningen sendes"] in steps
-    assert ["Skrive sin del av henvisningen etter vedlegg 2 og sende den til behandlingsteamet "
-            "i AFR LAR", "Skriverne etter fordelingen i ansvarsgruppen", "innen 04.12.2026"] in steps
+    assert [
+        "Utarbeide eller oppdatere behandlingsplanen",
+        "Psykolog i AFR LAR",
+        "Før henvisningen sendes",
+    ] in steps
+    assert [
+        "Skrive sin del av henvisningen etter vedlegg 2 og sende den til behandlingsteamet "
+        "i AFR LAR",
+        "Skriverne etter fordelingen i ansvarsgruppen",
+        "innen 04.12.2026",
+    ] in steps
     assert "Pasienten er enig i ansvarsgruppens beslutning." in md
     assert "Etablere ansvarsgruppe" not in md
 
@@ -361,10 +379,15 @@ def test_no_ansvarsgruppe_becomes_a_next_step(flow):
     assert (first["hvem"], first["når"]) == ("Veileder i NAV sosialtjeneste", "innen to uker")
     referat = doc(flow, answers, "referat")
     assert "Pasienten har ikke ansvarsgruppe" in section_text(referat, "Møtet")
-    assert ["Etablere ansvarsgruppe for pasienten, med pasientens samtykke",
-            "Veileder i NAV sosialtjeneste", "innen to uker"] in table_with(referat, "Hva")
+    assert [
+        "Etablere ansvarsgruppe for pasienten, med pasientens samtykke",
+        "Veileder i NAV sosialtjeneste",
+        "innen to uker",
+    ] in table_with(referat, "Hva")
     draft = doc(flow, answers, "vedlegg2")
-    assert "Pasienten har ansvarsgruppe: Nei (skal etableres: Veileder i NAV sosialtjeneste" in draft
+    assert (
+        "Pasienten har ansvarsgruppe: Nei (skal etableres: Veileder i NAV sosialtjeneste" in draft
+    )
 
 
 def test_no_ansvarsgruppe_asks_who_and_when(flow):
@@ -386,8 +409,10 @@ def test_discussion_not_confirmed_warns_of_dips(flow, step_id):
     assert "intern melding i DIPS til behandler i AFR LAR, med kopi til henviser" in collab
     referat = doc(flow, answers, "referat")
     assert "intern melding i DIPS" in section_text(referat, "Beslutning")
-    assert any(s["hva"].startswith("Drøfte saken i ansvarsgruppen og i LAR-teamet")
-               for s in next_steps(Case(flow, answers, DATE)))
+    assert any(
+        s["hva"].startswith("Drøfte saken i ansvarsgruppen og i LAR-teamet")
+        for s in next_steps(Case(flow, answers, DATE))
+    )
 
 
 def test_beon_example_is_not_confirmed_either(flow):
@@ -411,16 +436,20 @@ def test_disagreement(flow):
     assert "skriftlig svar, med informasjon om videre klageadgang" in uenighet
     assert "Hjelp med klagen: Psykiatrisk sykepleier i kommunen" in uenighet
     steps = table_with(referat, "Hva")
-    assert ["Sende klage på beslutningen til behandlingsteamet i AFR LAR",
-            "Pasienten, med hjelp fra Psykiatrisk sykepleier i kommunen",
-            "Når pasienten ønsker"] in steps
-    assert ["Gi pasienten skriftlig svar på klagen, med informasjon om videre klageadgang",
-            "Behandlingsteamet i AFR LAR", "Etter at klagen er mottatt"] in steps
+    assert [
+        "Sende klage på beslutningen til behandlingsteamet i AFR LAR",
+        "Pasienten, med hjelp fra Psykiatrisk sykepleier i kommunen",
+        "Når pasienten ønsker",
+    ] in steps
+    assert [
+        "Gi pasienten skriftlig svar på klagen, med informasjon om videre klageadgang",
+        "Behandlingsteamet i AFR LAR",
+        "Etter at klagen er mottatt",
+    ] in steps
     assert ["Etablere ROP-forløp (tiltak B)", "AFR LAR", "Snarest"] in steps
     # deviation goes to the nearest leaders
     assert "nærmeste ledere" in section_text(referat, "Avvik")
-    assert any("nærmeste ledere" in row[0] and row[1] == "LAR-behandler i AFR LAR"
-               for row in steps)
+    assert any("nærmeste ledere" in row[0] and row[1] == "LAR-behandler i AFR LAR" for row in steps)
     assert "Faglig grunnlag for sekundærhenvisning: Nei" in referat
     assert "Hvem skriver hvilken del" not in referat
     draft = doc(flow, answers, "vedlegg2")
@@ -447,7 +476,9 @@ def test_every_heading_and_question_of_vedlegg2_is_in_the_draft(flow, example):
     md = doc(flow, answers, "vedlegg2")
     txt = doc(flow, answers, "vedlegg2", "txt")
     assert [as_drafted(h) for h in VEDLEGG2_HEADINGS] == [
-        h for h in headings(md, 2) if h not in ("Samarbeid før henvisningen", "Hvem har skrevet hva")
+        h
+        for h in headings(md, 2)
+        if h not in ("Samarbeid før henvisningen", "Hvem har skrevet hva")
     ]
     flat_md = re.sub(r"\s+", " ", md)
     flat_txt = re.sub(r"\s+", " ", txt)
@@ -509,8 +540,10 @@ def test_writer_parts_merge_into_the_full_case(flow, tmp_path):
 
 def test_missing_writer_part_leaves_its_questions_marked(flow, tmp_path):
     full = answers_of(flow, FULL)
-    parts = [_write_part(tmp_path, flow, full, "mote", MEETING_SECTIONS),
-             _write_part(tmp_path, flow, full, "rus", ["Henvisningen: rusmiddelbruk"])]
+    parts = [
+        _write_part(tmp_path, flow, full, "mote", MEETING_SECTIONS),
+        _write_part(tmp_path, flow, full, "rus", ["Henvisningen: rusmiddelbruk"]),
+    ]
     answers = dict(merge(parts, flow).answers)
     assert missing_required(flow, answers) == []
     md = doc(flow, answers, "vedlegg2")
@@ -521,11 +554,16 @@ def test_missing_writer_part_leaves_its_questions_marked(flow, tmp_path):
 def test_same_step_answered_differently_is_a_conflict(flow, tmp_path):
     a = tmp_path / "fastlege.toml"
     b = tmp_path / "lar.toml"
-    a.write_text('[omsorgslinje]\nflyt = "henvisning"\ndato = 2026-11-20\n\n'
-                 '[svar]\nrus_mengde = "4 tabletter daglig"\nsomatikk = "Hepatitt C"\n',
-                 encoding="utf-8")
-    b.write_text('[omsorgslinje]\nflyt = "henvisning"\ndato = 2026-11-20\n\n'
-                 '[svar]\nrus_mengde = "6 tabletter daglig"\n', encoding="utf-8")
+    a.write_text(
+        '[omsorgslinje]\nflyt = "henvisning"\ndato = 2026-11-20\n\n'
+        '[svar]\nrus_mengde = "4 tabletter daglig"\nsomatikk = "Hepatitt C"\n',
+        encoding="utf-8",
+    )
+    b.write_text(
+        '[omsorgslinje]\nflyt = "henvisning"\ndato = 2026-11-20\n\n'
+        '[svar]\nrus_mengde = "6 tabletter daglig"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(AnswersError) as exc:
         merge([a, b], flow)
     message = str(exc.value)
@@ -538,8 +576,9 @@ def test_same_answer_in_two_parts_is_no_conflict(flow, tmp_path):
     a = tmp_path / "a.toml"
     b = tmp_path / "b.toml"
     for p in (a, b):
-        p.write_text('[omsorgslinje]\nflyt = "henvisning"\n\n[svar]\ni_lar = true\n',
-                     encoding="utf-8")
+        p.write_text(
+            '[omsorgslinje]\nflyt = "henvisning"\n\n[svar]\ni_lar = true\n', encoding="utf-8"
+        )
     assert merge([a, b], flow).answers == {"i_lar": True}
 
 
