@@ -252,3 +252,8 @@ def start(
         behold_utkast,
         uten_utkast,
     )
+
+
+from .cli_utkast import utkast_app  # noqa: E402
+
+app.add_typer(utkast_app, name="utkast", help="Lagrede svar: vis, fortsett eller slett utkast.")

@@ -7,16 +7,20 @@ line maps them to messages and exit codes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .answers import answers_document, merge
+from .drafts import Draft, DraftError, DraftSession, DraftStore, new_id, now, stamp
 from .engine import Interview, missing_required, resolve, with_defaults
-from .errors import MissingAnswersError, UsageError
+from .errors import Interrupted, MissingAnswersError, OmsorgslinjeError, UsageError
 from .loader import load_flow
 from .model import DOCUMENT_FORMATS, Document, Flow
 from .output import write_private, write_stdout
@@ -112,8 +116,93 @@ def pick_document(case: Case, name: str | None) -> Document:
     return doc
 
 
-def gather(flow: Flow, opts: RunOptions) -> tuple[Interview, _dt.date]:
-    """Answers from files and, when interactive, from the user."""
+def _front_end(opts: RunOptions) -> object:
+    if opts.plain or not terminal_can_do_more():
+        from .ui.plain import PlainFrontEnd
+
+        return PlainFrontEnd()
+    from .ui.terminal import TerminalFrontEnd
+
+    return TerminalFrontEnd()
+
+
+def draft_options(opts: RunOptions) -> dict[str, object]:
+    """What a draft keeps of the options, to finish the same way later (paths made absolute)."""
+    return {
+        "format": opts.fmt,
+        "ut": str(opts.out.absolute()) if opts.out is not None else None,
+        "ut_mappe": str(opts.out_dir.absolute()) if opts.out_dir is not None else None,
+        "dokument": opts.document,
+        "deler": list(opts.parts),
+        "enkel": opts.plain,
+    }
+
+
+class _Signalled(SystemExit):
+    """Raised in a SIGHUP/SIGTERM handler: unwinds the prompt (restoring the terminal)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
+@contextmanager
+def _signals_kept() -> Iterator[None]:
+    """While asking: a closed terminal (SIGHUP) or SIGTERM stops the interview cleanly."""
+    import signal
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Signalled(signum)
+
+    old: dict[int, object] = {}
+    for name in ("SIGHUP", "SIGTERM"):
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        with contextlib.suppress(ValueError, OSError):  # not in the main thread
+            old[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, previous in old.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(sig, previous)  # type: ignore[arg-type]
+
+
+def _stopped(session: DraftSession | None, what: str = "Avbrutt.") -> str:
+    if session is None:
+        return f"{what} Ingen utkast er lagret (--uten-utkast)."
+    return f"{what} {session.how_to_go_on()}"
+
+
+def _resume(
+    store: DraftStore, draft: Draft, flow: Flow, opts: RunOptions
+) -> tuple[Interview, _dt.date]:
+    """The interview a draft holds; reports answers the changed flow cannot take."""
+    from .drafts import describe_lost, restore
+
+    restored = restore(draft, flow)
+    copy = None
+    if restored.lost:
+        try:
+            copy = store.copy_aside(draft)
+        except (OSError, OmsorgslinjeError):
+            raise DraftError(
+                f"Utkastet {draft.id} har svar som flyten ikke lenger kan ta imot, og en kopi "
+                "av det kunne ikke lagres. Utkastet er ikke endret."
+            ) from None
+    for line in describe_lost(restored, draft, copy):
+        warn(line)
+    return restored.iv, opts.date or draft.date
+
+
+def gather(
+    flow: Flow, opts: RunOptions, resume: Draft | None = None
+) -> tuple[Interview, _dt.date, DraftSession | None]:
+    """Answers from files, a draft and, when interactive, from the user.
+
+    Interactive interviews are saved as a draft after every answer (unless --uten-utkast).
+    """
     aset = merge(opts.answers_files, flow)
     date = opts.date or aset.date or _dt.date.today()
     scope = section_scope(flow, opts.parts)
@@ -124,26 +213,77 @@ def gather(flow: Flow, opts: RunOptions) -> tuple[Interview, _dt.date]:
                 f"Merk: svaret på «{sid}» ({aset.origin[sid]}) teller ikke, "
                 "fordi steget ikke gjelder med de andre svarene."
             )
+    store = DraftStore()
+    if resume is not None and not interactive_wanted(opts):
+        iv, date = _resume(store, resume, flow, opts)
+        answers = with_defaults(flow, iv.answers, iv.scope)
+        missing = [s.id for s in missing_required(flow, answers, iv.scope)]
+        if missing:
+            raise MissingAnswersError(
+                f"Utkastet {resume.id} er ikke ferdig. Fortsett det i en terminal: "
+                f"`omsorgslinje utkast fortsett {resume.id}`."
+            )
+        return Interview.start(flow, answers, iv.scope), date, DraftSession(store, resume)
     if interactive_wanted(opts):
         from .ui.conduct import conduct
 
-        front: object
-        if opts.plain or not terminal_can_do_more():
-            from .ui.plain import PlainFrontEnd
-
-            front = PlainFrontEnd()
-        else:
-            from .ui.terminal import TerminalFrontEnd
-
-            front = TerminalFrontEnd()
+        front = _front_end(opts)
         iv = Interview.start(flow, aset.answers, scope)
-        iv = conduct(iv, front)  # type: ignore[arg-type]
-        return iv, date
+        session: DraftSession | None = None
+        draft = resume
+        if draft is None and not opts.no_draft and not opts.answers_files:
+            found, messages = store.latest_for(flow.id)
+            for line in messages:
+                warn(line)
+            if found is not None:
+                from .ui.resume import ask_continue
+
+                question = (
+                    f"Du har et utkast av «{flow.title}» ({found.id}), startet "
+                    f"{stamp(found.started)}, sist endret {stamp(found.changed)}: "
+                    f"{found.answered} av {found.total} spørsmål besvart."
+                )
+                if ask_continue(front, question):
+                    draft = found
+                    draft.options = draft_options(opts)
+        resumed = draft is not None
+        if draft is not None:
+            iv, date = _resume(store, draft, flow, opts)
+            draft.date = date
+        if not opts.no_draft:
+            if draft is None:
+                started = now()
+                draft = Draft(
+                    id=new_id(flow.id, started),
+                    flow_id=flow.id,
+                    flow_version=flow.version,
+                    flow_path=str(Path(flow.path).absolute()) if flow.path else "",
+                    started=started,
+                    changed=started,
+                    date=date,
+                    options=draft_options(opts),
+                )
+            draft.flow_version = flow.version
+            session = DraftSession(store, draft, warn)
+            session.save(iv)
+        with _signals_kept():
+            try:
+                iv = conduct(
+                    iv,
+                    front,  # type: ignore[arg-type]
+                    on_change=session.save if session is not None else (lambda iv: None),
+                    resumed=resumed,
+                )
+            except (KeyboardInterrupt, EOFError):
+                raise Interrupted(_stopped(session)) from None
+            except _Signalled as sig:
+                raise Interrupted(_stopped(session, "Avsluttet."), 128 + sig.signum) from None
+        return iv, date, session
     answers = with_defaults(flow, aset.answers, scope)
     missing = [s.id for s in missing_required(flow, answers, scope)]
     if missing:
         raise MissingAnswersError(_missing_message(flow, missing))
-    return Interview.start(flow, answers, scope), date
+    return Interview.start(flow, answers, scope), date, None
 
 
 def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
@@ -192,11 +332,106 @@ def _deliver(text: str, out: Path | None, overwrite: bool, what: str) -> None:
     say(f"Skrev {what} til {out}")
 
 
-def run_flow(ref: str, opts: RunOptions) -> int:
+def _precheck(opts: RunOptions) -> None:
     _check_format(opts.fmt)
     if opts.out is not None and opts.out_dir is not None:
         raise UsageError("Bruk enten --ut eller --ut-mappe, ikke begge.")
-    flow = resolve_flow(ref)
-    iv, date = gather(flow, opts)
-    emit(flow, iv, date, opts)
+    if opts.out is not None and not opts.overwrite and opts.out.exists():
+        from .errors import WriteError
+
+        raise WriteError(
+            f"Filen {opts.out} finnes fra før. Bruk --overskriv for å erstatte den, "
+            "eller velg et annet navn."
+        )
+
+
+def _clean_up(store: DraftStore) -> None:
+    from .drafts import clean_up_old
+
+    for line in clean_up_old(store):
+        warn(line)
+
+
+def _finish(
+    flow: Flow,
+    iv: Interview,
+    date: _dt.date,
+    opts: RunOptions,
+    session: DraftSession | None,
+) -> int:
+    """Write the documents; then the draft goes (unless --behold-utkast). Kept on failure."""
+    try:
+        emit(flow, iv, date, opts)
+    except OmsorgslinjeError as exc:
+        if session is not None and session.path.exists():
+            exc.message = f"{exc.message}\n{session.how_to_go_on()}"
+        raise
+    if session is not None:
+        if opts.keep_draft:
+            if session.path.exists():
+                say(f"Utkastet {session.id} er beholdt (--behold-utkast).")
+        else:
+            session.delete()
     return 0
+
+
+def run_flow(ref: str, opts: RunOptions) -> int:
+    _precheck(opts)
+    _clean_up(DraftStore())
+    flow = resolve_flow(ref)
+    iv, date, session = gather(flow, opts)
+    return _finish(flow, iv, date, opts, session)
+
+
+def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
+    """`omsorgslinje utkast fortsett [ID]`: the newest draft, or the one named."""
+    store = DraftStore()
+    _clean_up(store)
+    if draft_ref is None:
+        drafts, messages = store.scan()
+        for line in messages:
+            warn(line)
+        if not drafts:
+            raise DraftError("Det finnes ingen utkast å fortsette.")
+        draft = drafts[0]
+        if len(drafts) > 1:
+            say(
+                f"Fortsetter det sist endrede utkastet, {draft.id}. "
+                "Se alle med `omsorgslinje utkast liste`."
+            )
+    else:
+        draft = store.load(draft_ref)
+    saved = dict(draft.options)
+    opts = RunOptions(
+        plain=bool(saved.get("enkel", False)),
+        fmt=str(saved.get("format", "md")),
+        out=Path(str(saved["ut"])) if saved.get("ut") else None,
+        document=str(saved["dokument"]) if saved.get("dokument") else None,
+        out_dir=Path(str(saved["ut_mappe"])) if saved.get("ut_mappe") else None,
+        parts=[str(p) for p in saved.get("deler", []) or []],
+    )
+    for key, value in overrides.items():
+        if value is not None and value is not False:
+            setattr(opts, key, value)
+    if overrides.get("out") is not None:
+        opts.out_dir = None
+    if overrides.get("out_dir") is not None:
+        opts.out = None
+    _precheck(opts)
+    flow = _flow_of(draft)
+    draft.options = draft_options(opts)
+    iv, date, session = gather(flow, opts, resume=draft)
+    return _finish(flow, iv, date, opts, session)
+
+
+def _flow_of(draft: Draft) -> Flow:
+    """The flow a draft belongs to: its file when that still exists, else by id."""
+    if draft.flow_path and Path(draft.flow_path).is_file():
+        return load_flow(Path(draft.flow_path))
+    try:
+        return resolve_flow(draft.flow_id)
+    except UsageError:
+        raise DraftError(
+            f"Fant ikke flyten «{draft.flow_id}» som utkastet {draft.id} hører til"
+            + (f" (filen {draft.flow_path} finnes ikke lenger)." if draft.flow_path else ".")
+        ) from None

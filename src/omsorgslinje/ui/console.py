@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from functools import cache
@@ -23,10 +24,9 @@ def say(text: str, style: str = "") -> None:
     try:
         console().print(text, style=style or None, markup=False, soft_wrap=True)
     except Exception:
-        try:
+        # the terminal may be gone (a closed window): then nothing can be shown
+        with contextlib.suppress(OSError, ValueError):
             sys.stderr.write(text + "\n")
-        except (OSError, ValueError):
-            pass  # the terminal is gone (a closed window): nothing can be shown
 
 
 def error(text: str) -> None:

@@ -1,0 +1,146 @@
+"""`omsorgslinje utkast`: list, continue and delete drafts. Never shows an answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+utkast_app = typer.Typer(
+    name="utkast",
+    help=(
+        "Utkast: svarene lagres etter hvert svar, så ingenting går tapt om du blir avbrutt. "
+        "Utkastet slettes når dokumentene er skrevet, og utkast eldre enn 14 dager slettes "
+        "ved neste start (OMSORGSLINJE_UTKAST_DAGER eller [utkast] dager i config.toml)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    options_metavar="[VALG]",
+    subcommand_metavar="KOMMANDO [ARGUMENTER]...",
+)
+
+
+@utkast_app.command("liste", options_metavar="[VALG]")
+def liste() -> None:
+    """Vis utkastene: flyt, når de ble startet og sist endret, og hvor langt de er kommet."""
+    from .drafts import DraftStore, clean_up_old, stamp
+    from .ui.console import say, warn
+
+    store = DraftStore()
+    for line in clean_up_old(store):
+        warn(line)
+    drafts, messages = store.scan()
+    for line in messages:
+        warn(line)
+    if not drafts:
+        say("Ingen utkast.")
+        return
+    rows = [("ID", "Flyt", "Startet", "Sist endret", "Framdrift")]
+    for d in drafts:
+        how_far = f"{d.answered} av {d.total} spørsmål" if d.total else "ikke startet"
+        if d.total and d.cursor is None:
+            how_far += " (klar til gjennomgang)"
+        rows.append((d.id, d.flow_id, stamp(d.started), stamp(d.changed), how_far))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for r in rows:
+        typer.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
+    say(f"Fortsett med `omsorgslinje utkast fortsett ID`. Utkastene ligger i {store.directory}.")
+
+
+@utkast_app.command("fortsett", options_metavar="[VALG]")
+def fortsett(
+    utkast: Annotated[
+        str | None,
+        typer.Argument(metavar="[ID]", help="Utkastets id (standard: det sist endrede)."),
+    ] = None,
+    enkel: Annotated[
+        bool, typer.Option("--enkel", help="Enkel modus: én linje per spørsmål.")
+    ] = False,
+    format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", metavar="md|txt|toml", help="Format (standard: som sist)."),
+    ] = None,
+    ut: Annotated[
+        Path | None, typer.Option("--ut", "-o", metavar="FIL", help="Skriv dokumentet til FIL.")
+    ] = None,
+    ut_mappe: Annotated[
+        Path | None,
+        typer.Option("--ut-mappe", metavar="MAPPE", help="Skriv alle dokumentene til MAPPE."),
+    ] = None,
+    dokument: Annotated[
+        str | None, typer.Option("--dokument", "-d", metavar="NAVN", help="Hvilket dokument.")
+    ] = None,
+    overskriv: Annotated[
+        bool, typer.Option("--overskriv", help="Erstatt filer som finnes fra før.")
+    ] = False,
+    dato: Annotated[
+        str | None,
+        typer.Option("--dato", metavar="DATO", help="Saksdato (standard: utkastets dato)."),
+    ] = None,
+    behold_utkast: Annotated[
+        bool,
+        typer.Option("--behold-utkast", help="Behold utkastet etter at dokumentene er skrevet."),
+    ] = False,
+) -> None:
+    """Fortsett et utkast der det stoppet. Du kan fortsatt gå tilbake."""
+    from .run import resume_flow
+
+    case_date = None
+    if dato:
+        from .errors import InvalidValue, UsageError
+        from .values import parse_date
+
+        try:
+            case_date = parse_date(dato)
+        except InvalidValue as exc:
+            raise UsageError(f"--dato: {exc.message}") from None
+    overrides: dict[str, object] = {
+        "plain": enkel,
+        "fmt": format.lower() if format else None,
+        "out": ut,
+        "out_dir": ut_mappe,
+        "document": dokument,
+        "overwrite": overskriv,
+        "date": case_date,
+        "keep_draft": behold_utkast,
+    }
+    raise typer.Exit(resume_flow(utkast, overrides))
+
+
+@utkast_app.command("slett", options_metavar="[VALG]")
+def slett(
+    utkast: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Utkastet som skal slettes.")
+    ] = None,
+    alle: Annotated[
+        bool,
+        typer.Option("--alle", help="Slett alle utkast, også de som er flyttet til side."),
+    ] = False,
+) -> None:
+    """Slett ett utkast, eller alle med --alle."""
+    from .drafts import DraftError, DraftStore
+    from .errors import UsageError
+    from .ui.console import say
+
+    store = DraftStore()
+    if alle:
+        if utkast is not None:
+            raise UsageError("Oppgi enten en id eller --alle, ikke begge.")
+        n = store.delete_all()
+        say("Ingen utkast å slette." if n == 0 else f"Slettet {n} utkast.")
+        return
+    if utkast is None:
+        raise UsageError(
+            "Oppgi hvilket utkast som skal slettes (se `omsorgslinje utkast liste`), eller --alle."
+        )
+    path = store.path_of(utkast)
+    if not path.exists():
+        hits = [p for p in store.paths() if p.stem.startswith(utkast)]
+        if len(hits) != 1:
+            what = "passer med flere utkast" if hits else "finnes ikke"
+            raise DraftError(f"Utkastet «{utkast}» {what}. Se `omsorgslinje utkast liste`.")
+        path = hits[0]
+    store.delete(path.stem)
+    say(f"Slettet utkastet {path.stem}.")
