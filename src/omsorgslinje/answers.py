@@ -33,6 +33,12 @@ def _line(text: str, key: str) -> int | None:
     return LineIndex.of(text).key_line(key) if text else None
 
 
+def _where(name: str, text: str, key: str) -> str:
+    """`file:line` of a key, for an error message (looked up only when there is an error)."""
+    line = _line(text, key)
+    return f"{name}:{line}" if line else name
+
+
 def read_answers_file(path: Path, flow: Flow) -> tuple[dict[str, Value | None], _dt.date | None]:
     data, text, problems = read_toml(path)
     name = str(path)
@@ -62,11 +68,10 @@ def read_answers_file(path: Path, flow: Flow) -> tuple[dict[str, Value | None], 
         raise AnswersError(f"{name}:{_line(text, 'svar')}: [svar] må være en tabell.")
     out: dict[str, Value | None] = {}
     for sid, value in raw.items():
-        line = _line(text, sid)
-        where = f"{name}:{line}" if line else name
         if not flow.has_step(sid):
             raise AnswersError(
-                f"{where}: {sid}: Flyten «{flow.id}» har ikke noe steg med denne id-en."
+                f"{_where(name, text, sid)}: {sid}: "
+                f"Flyten «{flow.id}» har ikke noe steg med denne id-en."
             )
         step = flow.step(sid)
         if not step.asks:
@@ -77,6 +82,7 @@ def read_answers_file(path: Path, flow: Flow) -> tuple[dict[str, Value | None], 
             hint = ""
             if step.choices and "Tillatte" not in exc.message:
                 hint = f" Tillatte verdier: {allowed_values(step)}."
+            where = _where(name, text, sid)
             raise AnswersError(f"{where}: {sid}: {exc.message}{hint}") from None
     return out, date
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import MappingProxyType
 
 from .errors import FlowError, Problem
@@ -140,7 +141,7 @@ class Interview:
 
     # queries ------------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def resolution(self) -> Resolution:
         return resolve(self.flow, self.answers)
 

@@ -69,9 +69,45 @@ def environment() -> SandboxedEnvironment:
 
 
 @cache
+def _expression(source: str) -> tuple[Callable[..., Any], tuple[str, ...]]:
+    """Compile an expression (or take its code from the cache) and find the names it uses.
+
+    Does what `Environment.compile_expression` does, keeping the compiled code so the next run
+    need not parse, generate and compile again. Raises jinja2.TemplateSyntaxError.
+    """
+    from jinja2.environment import TemplateExpression
+
+    from .cache import expressions
+
+    env = environment()
+    store = expressions()
+    hit = store.get(source)
+    if hit is None:
+        from jinja2 import TemplateSyntaxError, nodes
+        from jinja2.parser import Parser
+
+        parser = Parser(env, source, state="variable")
+        expr = parser.parse_expression()
+        if not parser.stream.eos:
+            raise TemplateSyntaxError(
+                f"uventet «{parser.stream.current.value}» etter uttrykket",
+                parser.stream.current.lineno,
+            )
+        expr.set_environment(env)
+        names = tuple(sorted({n.name for n in expr.find_all(nodes.Name) if n.ctx == "load"}))
+        body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+        python = env.compile(nodes.Template(body, lineno=1), raw=True)
+        code = compile(python, "<betingelse>", "exec")
+        store.put(source, code, names)
+    else:
+        code, names = hit
+    template = env.template_class.from_code(env, code, env.make_globals(None))
+    return TemplateExpression(template, undefined_to_none=False), names
+
+
 def compile_condition(source: str) -> Callable[..., Any]:
     """Compile a `when`/`if` expression once; raises jinja2.TemplateSyntaxError."""
-    return environment().compile_expression(source, undefined_to_none=False)
+    return _expression(source)[0]
 
 
 def evaluate(source: str, context: Mapping[str, object]) -> bool:
@@ -92,8 +128,8 @@ def render_text(source: str, context: Mapping[str, object]) -> str:
 
 def names_in(source: str, *, expression: bool) -> set[str]:
     """The free variables of an expression or a template (for load-time checks)."""
+    if expression:
+        return set(_expression(source)[1])
     from jinja2 import meta
 
-    env = environment()
-    text = "{{ " + source + " }}" if expression else source
-    return set(meta.find_undeclared_variables(env.parse(text)))
+    return set(meta.find_undeclared_variables(environment().parse(source)))

@@ -601,10 +601,20 @@ def read_flow_partial(path: Path) -> tuple[Flow | None, list[Problem]]:
 
 
 def load_flow(path: Path) -> Flow:
+    """A flow ready to run; FlowError with every problem when it has errors.
+
+    A flow loaded cleanly before from the very same bytes comes from the cache (see cache.py).
+    """
+    from .cache import cached_flow, store_flow
+
+    hit = cached_flow(path)
+    if isinstance(hit, Flow):
+        return hit
     flow, problems = read_flow(path)
     errors = [p for p in problems if not p.warning]
     if flow is None or errors:
         raise FlowError(errors or problems)
+    store_flow(path, flow)
     return flow
 
 

@@ -35,6 +35,11 @@ def ensure_private_dir(path: Path) -> None:
 
 def write_private(path: Path, text: str, *, overwrite: bool = True) -> None:
     """Write `text` to `path` atomically with mode 0600. Raises WriteError (exit code 1)."""
+    write_private_bytes(path, text.encode("utf-8"), overwrite=overwrite)
+
+
+def write_private_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write `data` to `path` atomically with mode 0600. Raises WriteError (exit code 1)."""
     path = Path(path)
     if path.exists() and path.is_dir():
         raise WriteError(f"Kunne ikke skrive {path}: stien er en mappe.")
@@ -44,7 +49,6 @@ def write_private(path: Path, text: str, *, overwrite: bool = True) -> None:
         )
     directory = path.parent if str(path.parent) else Path(".")
     tmp = directory / f".{path.name}.{os.getpid()}.tmp"
-    data = text.encode("utf-8")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:

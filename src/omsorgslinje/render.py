@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,7 @@ class Case:
     answers: Mapping[str, Value | None]
     date: _dt.date
 
-    @property
+    @cached_property
     def resolution(self) -> Resolution:
         return resolve(self.flow, self.answers)
 
@@ -133,7 +133,12 @@ def context(case: Case, fmt: str) -> dict[str, Any]:
 def _template_env(dirs: tuple[Path, ...]) -> Environment:
     from jinja2 import FileSystemLoader
 
-    return environment().overlay(loader=FileSystemLoader([str(d) for d in dirs]))
+    from .cache import template_bytecode_cache
+
+    return environment().overlay(
+        loader=FileSystemLoader([str(d) for d in dirs]),
+        bytecode_cache=template_bytecode_cache(),
+    )
 
 
 def template_env(flow: Flow) -> Environment:
