@@ -84,14 +84,29 @@ def main(argv: list[str] | None = None) -> int:
         error(exc.message)
         return exc.exit_code
     except KeyboardInterrupt:
-        error("Avbrutt.")
+        error("Avbrutt." + _draft_note())
         return 130
     except Exception as exc:  # an internal error: a short message, no traceback
         error(
             f"Intern feil i omsorgslinje ({type(exc).__name__}). Ingen svar er vist her. "
-            "Meld gjerne fra til den som drifter verktøyet."
+            "Meld gjerne fra til den som drifter verktøyet." + _draft_note()
         )
         return 1
+
+
+def _draft_note() -> str:
+    """Where the interview's draft is, when there is one (never what it holds)."""
+    drafts = sys.modules.get("omsorgslinje.drafts")
+    path = getattr(drafts, "ACTIVE", None)
+    try:
+        if path is None or not path.exists():
+            return ""
+    except OSError:
+        return ""
+    return (
+        f"\nSvarene dine er lagret i utkastet {path}; "
+        f"fortsett med `omsorgslinje utkast fortsett {path.stem}`."
+    )
 
 
 if __name__ == "__main__":
