@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 MAX_ENTRIES = 20_000
+CACHE_FORMAT = 2  # raise when what is cached changes meaning (2: names of bare-name conditions)
 
 
 def enabled() -> bool:
@@ -49,7 +50,8 @@ def _tag() -> str:
 
     from . import __version__
 
-    return f"{__version__}-jinja{jinja_version}-py{sys.version_info[0]}{sys.version_info[1]}"
+    py = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    return f"{__version__}-c{CACHE_FORMAT}-jinja{jinja_version}-{py}"
 
 
 class ExpressionCache:

@@ -94,7 +94,11 @@ def _expression(source: str) -> tuple[Callable[..., Any], tuple[str, ...]]:
                 parser.stream.current.lineno,
             )
         expr.set_environment(env)
-        names = tuple(sorted({n.name for n in expr.find_all(nodes.Name) if n.ctx == "load"}))
+        # find_all yields the descendants only: a bare name (`when = "akutt"`) is the root
+        found = [expr, *expr.find_all(nodes.Name)]
+        names = tuple(
+            sorted({n.name for n in found if isinstance(n, nodes.Name) and n.ctx == "load"})
+        )
         body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
         python = env.compile(nodes.Template(body, lineno=1), raw=True)
         code = compile(python, "<betingelse>", "exec")
