@@ -15,7 +15,17 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import FlowError, Problem
-from .model import STEP_TYPES, Action, Choice, Document, Flow, Step, StepType, Validation
+from .model import (
+    STEP_TYPES,
+    TEMPLATE_NAMES,
+    Action,
+    Choice,
+    Document,
+    Flow,
+    Step,
+    StepType,
+    Validation,
+)
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 SCHEMA_PATH = Path(__file__).with_name("flow_schema.json")
@@ -398,6 +408,13 @@ def _step(
         )
     elif sid in earlier:
         r.problem("Steg-id-en er brukt før i flyten. Hver id må være unik.", line, sid)
+    elif sid in TEMPLATE_NAMES:
+        r.problem(
+            f"Steg-id-en «{sid}» er reservert: malene bruker navnet til noe annet. "
+            f"Reserverte navn: {', '.join(TEMPLATE_NAMES)}.",
+            line,
+            sid,
+        )
     r.unknown_keys(raw, STEP_KEYS, where, n, sid)
     stype = r.string(raw, "type", where, n, sid, required=True)
     if stype and stype not in STEP_TYPES:

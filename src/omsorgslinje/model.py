@@ -22,6 +22,24 @@ STEP_TYPES: tuple[str, ...] = (
     "info",
 )
 DOCUMENT_FORMATS: tuple[str, ...] = ("md", "txt", "toml")
+# Names a document template sees besides the step ids (render.context); a step may not take them.
+TEMPLATE_NAMES: tuple[str, ...] = (
+    "flyt",
+    "dato",
+    "format",
+    "svar",
+    "vis",
+    "gjelder",
+    "besvart",
+    "steg",
+    "seksjoner",
+    "ubesvarte",
+    "informasjon",
+    "neste_steg",
+    "kilder",
+    "ikke_besvart",
+    "programversjon",
+)
 
 
 @dataclass(frozen=True)

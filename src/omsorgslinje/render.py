@@ -97,7 +97,11 @@ def context(case: Case, fmt: str) -> dict[str, Any]:
         if flow.step(sid).source:
             sources.setdefault(flow.step(sid).source, None)
     info = [
-        {"id": sid, "tekst": flow.step(sid).prompt, "kilde": flow.step(sid).source}
+        {
+            "id": sid,
+            "tekst": render_text(flow.step(sid).prompt, res.context).strip(),
+            "kilde": flow.step(sid).source,
+        }
         for sid in res.path
         if not flow.step(sid).asks
     ]

@@ -37,6 +37,19 @@ def progress(iv: Interview) -> Progress:
     return Progress(section, no, len(sections), pos, count)
 
 
+def as_shown(iv: Interview, step: Step) -> Step:
+    """The step with `{{ ... }}` in its prompt and help filled in from the answers so far."""
+    from dataclasses import replace
+
+    from ..expr import render_text
+
+    try:
+        ctx = iv.resolution.context
+        return replace(step, prompt=render_text(step.prompt, ctx), help=render_text(step.help, ctx))
+    except Exception:  # a broken text is shown as written; `flyt sjekk` reports it
+        return step
+
+
 def help_text(step: Step) -> str:
     parts = []
     if step.help:

@@ -12,7 +12,7 @@ from typing import TextIO
 from ..engine import Interview
 from ..model import Flow, Step
 from ..values import as_input, display
-from .common import BACK, FINISH, HELP, help_text, progress, review_rows
+from .common import BACK, FINISH, HELP, as_shown, help_text, progress, review_rows
 
 
 class PlainFrontEnd:
@@ -46,8 +46,8 @@ class PlainFrontEnd:
         self.write(f"Feil: {message}")
 
     def ask(self, iv: Interview) -> object:
-        step = iv.step
-        assert step is not None
+        assert iv.step is not None
+        step = as_shown(iv, iv.step)
         self.write(progress(iv).line())
         current: object = iv.answers.get(step.id)
         if current is None and step.default is not None:

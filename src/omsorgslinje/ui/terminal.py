@@ -13,7 +13,7 @@ from ..engine import Interview
 from ..errors import InvalidValue
 from ..model import Flow, Step
 from ..values import as_input, display, parse
-from .common import BACK, FINISH, HELP, help_text, progress, review_rows
+from .common import BACK, FINISH, HELP, as_shown, help_text, progress, review_rows
 from .console import console, say
 
 KEYS = "Ctrl-B: tilbake · F1: hjelp og kilde"
@@ -72,8 +72,8 @@ class TerminalFrontEnd:
         console().print(Panel(help_text(step), title="Hjelp", expand=False, border_style="cyan"))
 
     def ask(self, iv: Interview) -> object:
-        step = iv.step
-        assert step is not None
+        assert iv.step is not None
+        step = as_shown(iv, iv.step)
         say(progress(iv).line(), "dim")
         current = iv.answers.get(step.id)
         while True:

@@ -1,0 +1,62 @@
+"""The template context: reserved names, info texts filled in from answers."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from omsorgslinje.errors import FlowError
+from omsorgslinje.loader import build_flow, load_flow
+from omsorgslinje.model import TEMPLATE_NAMES
+from omsorgslinje.render import Case, context
+
+FLOW = """
+[flow]
+id = "t"
+title = "T"
+version = "1"
+source = "Test"
+[flow.documents.notat]
+template = "t.md.j2"
+
+[[steps]]
+id = "navn"
+type = "text"
+prompt = "Initialer?"
+source = "Test"
+
+[[steps]]
+id = "info"
+type = "info"
+prompt = "Husk å melde for {{ navn }}."
+source = "Test"
+"""
+
+
+def _flow(text: str):
+    import tomllib
+
+    flow, problems = build_flow(tomllib.loads(text), text, "t.toml")
+    return flow, problems
+
+
+def test_context_names_besides_step_ids_are_exactly_the_reserved_names() -> None:
+    flow, _ = _flow(FLOW)
+    ctx = context(Case(flow, {"navn": "AB", "info": True}, datetime.date(2026, 11, 20)), "md")
+    assert set(ctx) - {s.id for s in flow.steps} == set(TEMPLATE_NAMES)
+
+
+def test_info_text_in_documents_is_filled_in_from_answers() -> None:
+    flow, _ = _flow(FLOW)
+    ctx = context(Case(flow, {"navn": "AB", "info": True}, datetime.date(2026, 11, 20)), "md")
+    assert ctx["informasjon"][0]["tekst"] == "Husk å melde for AB."
+
+
+@pytest.mark.parametrize("name", ["gjelder", "svar", "dato"])
+def test_a_step_may_not_take_a_template_name(name: str, tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text(FLOW.replace('id = "navn"', f'id = "{name}"').replace("{{ navn }}", "x"))
+    with pytest.raises(FlowError) as err:
+        load_flow(path)
+    assert f"{name}: Steg-id-en «{name}» er reservert" in err.value.message
+    assert f"{path}:" in err.value.message
