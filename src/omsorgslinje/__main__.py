@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         install()
 
         try:
-            app(args=args, prog_name="omsorgslinje", standalone_mode=False)
+            # without standalone mode click *returns* the code of a typer.Exit
+            code = app(args=args, prog_name="omsorgslinje", standalone_mode=False)
         except click.exceptions.Exit as exc:
             return int(exc.exit_code or 0)
         except click.exceptions.Abort:
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             error(f"Feil: {_usage_message(exc)}")
             error("Se `omsorgslinje --help`.")
             return 2
-        return 0
+        return code if isinstance(code, int) and not isinstance(code, bool) else 0
     except OmsorgslinjeError as exc:
         error(exc.message)
         return exc.exit_code
