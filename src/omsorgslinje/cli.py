@@ -257,3 +257,7 @@ def start(
 from .cli_utkast import utkast_app  # noqa: E402
 
 app.add_typer(utkast_app, name="utkast", help="Lagrede svar: vis, fortsett eller slett utkast.")
+
+from .cli_flyt import flyt_app  # noqa: E402
+
+app.add_typer(flyt_app, name="flyt", help="For rutineeiere: list, sjekk og vis flyter; skjemaet.")
