@@ -147,7 +147,12 @@ def copier_template(where: Path) -> tuple[Path, Path]:
             ]
             data.append(f"q{i}: a")
         elif i % 5 == 1:
-            lines += [f"q{i}:", "  type: str", f"  help: Tekst {i}", f"  when: \"{{{{ q{i - 1} == 'a' }}}}\""]
+            lines += [
+                f"q{i}:",
+                "  type: str",
+                f"  help: Tekst {i}",
+                f"  when: \"{{{{ q{i - 1} == 'a' }}}}\"",
+            ]
             data.append(f"q{i}: svar {i}")
         elif i % 5 == 2:
             lines += [f"q{i}:", "  type: bool", f"  help: Ja eller nei {i}"]
@@ -160,7 +165,11 @@ def copier_template(where: Path) -> tuple[Path, Path]:
     (tpl / "notat.md.jinja").write_text("\n".join(doc) + "\n", encoding="utf-8")
     datafile = where / "copier-data.yml"
     datafile.write_text("\n".join(data) + "\n", encoding="utf-8")
-    subprocess.run(["git", "init", "-q", str(tpl)], check=True)
+    git = ["git", "-C", str(tpl), "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "mal"], check=True)
+    subprocess.run([*git, "tag", "v1"], check=True)
     return tpl, datafile
 
 
@@ -198,7 +207,9 @@ def peak_rss_mb(cmd: Sequence[str], env: dict[str, str]) -> float:
         "stderr=subprocess.DEVNULL, check=True); "
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    out = subprocess.run([PY, "-c", code, *cmd], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [PY, "-c", code, *cmd], capture_output=True, text=True, env=env, check=True
+    )
     return int(out.stdout.strip()) / 1024
 
 
@@ -268,7 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands: dict[str, Callable[[], float]] = {
         "python -c pass": lambda: run_once([PY, "-c", "pass"], env),
         "omsorgslinje --help": lambda: run_once([script, "--help"], env),
-        "python -c 'import typer, jinja2'": lambda: run_once([PY, "-c", "import typer, jinja2"], env),
+        "python -c 'import typer, jinja2'": lambda: run_once(
+            [PY, "-c", "import typer, jinja2"], env
+        ),
         "henvisning replay (alle dokumenter)": lambda: run_once(replay, env),
     }
     copier = args.copier or shutil.which("copier")
@@ -277,8 +290,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         tpl, datafile = copier_template(work)
         dst = work / "copier-ut"
         commands["copier replay, 25 spørsmål"] = lambda: run_once(
-            [copier, "copy", "--quiet", "--overwrite", "--defaults", "--data-file", str(datafile),
-             str(tpl), str(dst)],
+            [
+                copier,
+                "copy",
+                "--quiet",
+                "--overwrite",
+                "--defaults",
+                "--data-file",
+                str(datafile),
+                str(tpl),
+                str(dst),
+            ],
             env,
         )
     medians = alternate(commands, rounds, warmup)
@@ -300,8 +322,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = ms["python -c pass"]
     tj = ms["python -c 'import typer, jinja2'"]
     rep = ms["henvisning replay (alle dokumenter)"]
-    print(f"omsorgslinje benchmark — {platform.node()}, {os.cpu_count()} kjerner, "
-          f"Python {platform.python_version()}, {rounds} runder (median)")
+    print(
+        f"omsorgslinje benchmark — {platform.node()}, {os.cpu_count()} kjerner, "
+        f"Python {platform.python_version()}, {rounds} runder (median)"
+    )
     print()
     print(f"{'måling':<42} {'median':>10}")
     for name, value in ms.items():
@@ -330,8 +354,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{name:<42} {value:>8.2f} {unit:<2}  {'OK' if ok else 'OVER'}")
     ok_imports = not prompt_mods
     failed += not ok_imports
-    print(f"{'replay importerer ikke questionary/prompt_toolkit':<42} "
-          f"{'ja' if ok_imports else ', '.join(prompt_mods):>10}     {'OK' if ok_imports else 'OVER'}")
+    print(
+        f"{'replay importerer ikke questionary/prompt_toolkit':<42} "
+        f"{'ja' if ok_imports else ', '.join(prompt_mods):>10}     {'OK' if ok_imports else 'OVER'}"
+    )
     if not copier:
         print(f"\n{copier_note}.")
     shutil.rmtree(work, ignore_errors=True)
