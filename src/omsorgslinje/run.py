@@ -308,20 +308,44 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
         docs = applicable_documents(case)
         if opts.document:
             docs = [pick_document(case, opts.document)]
-        written: list[Path] = []
+        # render everything first: a template error writes nothing
+        texts: list[tuple[Path, str]] = []
         if opts.fmt != "toml":
             for doc in docs:
                 path = opts.out_dir / f"{doc.filename or doc.name}.{EXTENSIONS[opts.fmt]}"
-                write_private(path, render(case, doc, opts.fmt), overwrite=opts.overwrite)
-                written.append(path)
+                texts.append((path, render(case, doc, opts.fmt)))
         record = opts.out_dir / f"{flow.id}-svar.toml"
-        write_private(record, render(case, flow.primary_document, "toml"), overwrite=opts.overwrite)
-        written.append(record)
-        for path in written:
+        texts.append((record, render(case, flow.primary_document, "toml")))
+        _write_all(texts, opts.overwrite)
+        for path, _ in texts:
             say(f"Skrev {path}")
         return
     doc = pick_document(case, opts.document)
     _deliver(render(case, doc, opts.fmt), opts.out, opts.overwrite, doc.title)
+
+
+def _write_all(texts: list[tuple[Path, str]], overwrite: bool) -> None:
+    """Write every file, or none: on failure, files this run created are removed again."""
+    from .errors import WriteError
+
+    if not overwrite:
+        for path, _ in texts:
+            if path.exists():
+                raise WriteError(
+                    f"Filen {path} finnes fra før. Bruk --overskriv for å erstatte den."
+                )
+    created: list[Path] = []
+    try:
+        for path, text in texts:
+            existed = path.exists()
+            write_private(path, text, overwrite=overwrite)
+            if not existed:
+                created.append(path)
+    except BaseException:
+        for path in created:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
 
 
 def _deliver(text: str, out: Path | None, overwrite: bool, what: str) -> None:
