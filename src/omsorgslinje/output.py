@@ -43,6 +43,10 @@ def write_private_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> N
     path = Path(path)
     if path.exists() and path.is_dir():
         raise WriteError(f"Kunne ikke skrive {path}: stien er en mappe.")
+    if path.exists() and not path.is_file():
+        # a device or a pipe (/dev/stdout, a fifo): nothing to rename over; write straight to it
+        _write_through(path, data)
+        return
     if not overwrite and path.exists():
         raise WriteError(
             f"Filen {path} finnes fra før. Bruk --overskriv for å erstatte den, eller velg et annet navn."
@@ -82,6 +86,20 @@ def write_private_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> N
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise WriteError(f"Kunne ikke skrive {path}: {reason(exc)}.") from None
 
 
 def _silence_stdout() -> None:
