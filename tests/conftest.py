@@ -101,7 +101,7 @@ when = "samtykke"
 source = "Prøverutinen punkt 5"
 
 [[steps]]
-id = "gjelder"
+id = "gjelder_hvem"
 type = "multiselect"
 section = "Vurdering"
 prompt = "Hva gjelder bekymringen?"
@@ -119,7 +119,7 @@ id = "antall_barn"
 type = "number"
 section = "Vurdering"
 prompt = "Hvor mange barn under 3 år?"
-when = "'barn' in gjelder"
+when = "'barn' in gjelder_hvem"
 source = "Prøverutinen punkt 7"
 validation = { min = 1, max = 12 }
 
@@ -177,7 +177,7 @@ rolle = "annen"
 annen_rolle = "Jordmor"
 samtykke = true
 samtykke_dato = 2026-11-01
-gjelder = ["gravid", "barn"]
+gjelder_hvem = ["gravid", "barn"]
 antall_barn = 2
 beskrivelse = "Kort beskrivelse."
 """

@@ -56,7 +56,7 @@ FULL = {
     "annen_rolle": "Jordmor",
     "samtykke": True,
     "samtykke_dato": "01.11.2026",
-    "gjelder": ["gravid", "barn"],
+    "gjelder_hvem": ["gravid", "barn"],
     "antall_barn": "2",
     "beskrivelse": "Kort.",
 }
@@ -74,18 +74,25 @@ def test_start_asks_the_first_step(prove: Flow) -> None:
 
 def test_path_without_answers_skips_conditional_steps(prove: Flow) -> None:
     res = resolve(prove, {})
-    assert res.path == ("velkommen", "initialer", "rolle", "samtykke", "gjelder", "beskrivelse")
+    assert res.path == (
+        "velkommen",
+        "initialer",
+        "rolle",
+        "samtykke",
+        "gjelder_hvem",
+        "beskrivelse",
+    )
     assert dict(res.counted) == {}
     # hidden and unanswered steps are none, a multiselect the empty list
     assert res.context["annen_rolle"] is None
-    assert res.context["gjelder"] == []
+    assert res.context["gjelder_hvem"] == []
 
 
 def test_answers_open_steps_in_order(prove: Flow) -> None:
     iv = Interview.start(prove).answer(True).answer("AB").answer("annen")
     assert iv.cursor == "annen_rolle"
     iv = iv.answer("Jordmor").answer("nei")
-    assert iv.cursor == "gjelder"  # samtykke_dato does not apply
+    assert iv.cursor == "gjelder_hvem"  # samtykke_dato does not apply
     iv = iv.answer(["barn"])
     assert iv.cursor == "antall_barn"
     iv = iv.answer("3").answer("")
@@ -98,7 +105,7 @@ def test_answers_open_steps_in_order(prove: Flow) -> None:
         "rolle",
         "annen_rolle",
         "samtykke",
-        "gjelder",
+        "gjelder_hvem",
         "antall_barn",
         "beskrivelse",
     )
@@ -109,7 +116,7 @@ def test_full_drive_counts_exactly_the_path(prove: Flow) -> None:
     assert iv.done
     assert set(iv.counted) == set(iv.path)
     assert iv.counted["samtykke_dato"] == _dt.date(2026, 11, 1)
-    assert iv.counted["gjelder"] == ["gravid", "barn"]
+    assert iv.counted["gjelder_hvem"] == ["gravid", "barn"]
 
 
 def test_invalid_answer_raises_and_changes_nothing(prove: Flow) -> None:
@@ -126,7 +133,7 @@ def test_invalid_answer_raises_and_changes_nothing(prove: Flow) -> None:
 def test_validation_limits_apply(prove: Flow) -> None:
     iv = Interview.start(prove, {"velkommen": True, "initialer": "AB", "rolle": "fastlege"})
     iv = iv.answer("nei")
-    assert iv.cursor == "gjelder"
+    assert iv.cursor == "gjelder_hvem"
     with pytest.raises(InvalidValue):
         iv.answer([])  # min = 1 choice
     iv = Interview.start(prove).answer(True)
@@ -219,9 +226,9 @@ def test_edit_that_opens_a_step_asks_it(prove: Flow) -> None:
 
 
 def test_edit_asks_every_step_that_now_applies(prove: Flow) -> None:
-    answers = {**FULL, "rolle": "fastlege", "samtykke": False, "gjelder": ["gravid"]}
+    answers = {**FULL, "rolle": "fastlege", "samtykke": False, "gjelder_hvem": ["gravid"]}
     iv = drive(Interview.start(prove), answers)
-    iv = iv.edit("gjelder").answer(["gravid", "barn"])
+    iv = iv.edit("gjelder_hvem").answer(["gravid", "barn"])
     assert iv.cursor == "antall_barn"
     iv = iv.answer("1")
     assert iv.done
@@ -248,9 +255,11 @@ def test_missing_required_lists_applying_required_steps_in_order(prove: Flow) ->
         "initialer",
         "rolle",
         "samtykke",
-        "gjelder",
+        "gjelder_hvem",
     ]
-    missing = missing_required(prove, {"rolle": "annen", "samtykke": True, "gjelder": ["barn"]})
+    missing = missing_required(
+        prove, {"rolle": "annen", "samtykke": True, "gjelder_hvem": ["barn"]}
+    )
     assert [s.id for s in missing] == ["initialer", "annen_rolle", "samtykke_dato", "antall_barn"]
     # an answer None ("left empty") is missing for a required step
     assert missing_required(prove, {"initialer": None})[0].id == "initialer"

@@ -135,7 +135,7 @@ def test_rendered_txt_document_is_plain(tmp_path: Path) -> None:
         "annen_rolle": "Jordmor",
         "samtykke": True,
         "samtykke_dato": _dt.date(2026, 11, 1),
-        "gjelder": ["gravid", "barn"],
+        "gjelder_hvem": ["gravid", "barn"],
         "antall_barn": 2,
         "beskrivelse": "Bekymret etter hjemmebesøk.",
     }
