@@ -40,6 +40,16 @@ def check_file(path: Path) -> list[Problem]:
     raw_steps = data.get("steps")
     raw = [s for s in raw_steps if isinstance(s, dict)] if isinstance(raw_steps, list) else []
     problems = problems + check_flow(flow, text, raw)
+    if flow.id and flow.id != path.stem:
+        problems.append(
+            Problem(
+                str(path),
+                f"Flyt-id-en «{flow.id}» er ikke filnavnet ({path.name}): "
+                f"`omsorgslinje start {flow.id}` finner ikke flyten. Kall filen {flow.id}.toml.",
+                LineIndex.of(text).key_line("id", span=LineIndex.of(text).table_span("flow")),
+                warning=True,
+            )
+        )
     return sorted(problems, key=lambda p: (p.file != str(path), p.file, p.line or 0))
 
 
@@ -81,8 +91,8 @@ class _Lines:
             return step.line
         return self.idx.key_line(key, n) or step.line
 
-    def value(self, step: Step, value: str) -> int | None:
-        """The line where a choice value is written in the step."""
+    def value(self, step: Step, value: str, occurrence: int = 1) -> int | None:
+        """The line where a choice value is written in the step (the n-th time)."""
         n = self.step_no(step)
         if n is None:
             return step.line
@@ -90,7 +100,9 @@ class _Lines:
         needles = (f'"{value}"', f"'{value}'")
         for i in range(start, end):
             if "value" in self.idx.lines[i] and any(x in self.idx.lines[i] for x in needles):
-                return i + 1
+                occurrence -= 1
+                if occurrence == 0:
+                    return i + 1
         return self.key(step, "choices")
 
     def document(self, doc: Document, key: str = "when") -> int | None:
@@ -111,18 +123,18 @@ def _problem(
 def check_choices(flow: Flow, lines: _Lines) -> list[Problem]:
     out = []
     for step in flow.steps:
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         for choice in step.choices:
-            if choice.value in seen:
+            seen[choice.value] = seen.get(choice.value, 0) + 1
+            if seen[choice.value] > 1:
                 out.append(
                     _problem(
                         flow,
                         f"Valget «{choice.value}» står to ganger. Hver verdi må være unik i steget.",
-                        lines.value(step, choice.value),
+                        lines.value(step, choice.value, seen[choice.value]),
                         step.id,
                     )
                 )
-            seen.add(choice.value)
     return out
 
 

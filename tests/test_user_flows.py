@@ -1,0 +1,110 @@
+"""A routine owner's own flows and templates: found in the user's config directory
+(OMSORGSLINJE_HJEM), in OMSORGSLINJE_FLYTER, or given as a file; own templates override
+built-in ones of the same name; a template error names template, line and variable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import PROVE_FLOW, REPO, CliResult, write_flow
+
+Run = Callable[..., CliResult]
+
+
+def test_own_flow_in_config_dir_is_listed_and_runs(
+    run_cli: Run, home: Path, answers_file: Path
+) -> None:
+    own = home / "config" / "flyter"
+    write_flow(own)
+    listed = run_cli(["flyt", "liste"])
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split()[0]: line for line in listed.stdout.splitlines()[1:]}
+    assert set(rows) == {"prove", "oppdager", "henvisning"}
+    assert "Prøveflyt for tester" in rows["prove"] and "1.0" in rows["prove"]
+    assert str(own / "prove.toml") in rows["prove"]
+    assert rows["oppdager"].rstrip().endswith("innebygd")
+    assert listed.stdout.splitlines()[0].split() == ["ID", "TITTEL", "VERSJON", "KILDE"]
+    ran = run_cli(["start", "prove", "--svar", answers_file, "--ikke-interaktiv"])
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("# Journalnotat: Prøveflyt for tester")
+
+
+def test_flows_from_environment_variable(run_cli: Run, tmp_path: Path, answers_file: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_flow(a)
+    write_flow(b, PROVE_FLOW.replace('id = "prove"', 'id = "annen"'), name="annen.toml")
+    env = {"OMSORGSLINJE_FLYTER": f"{a}:{b}"}
+    listed = run_cli(["flyt", "liste"], env=env)
+    names = [line.split()[0] for line in listed.stdout.splitlines()[1:]]
+    assert names[:2] == ["prove", "annen"] and "oppdager" in names
+    ran = run_cli(["start", "prove", "--svar", answers_file, "--ikke-interaktiv"], env=env)
+    assert ran.returncode == 0, ran.stderr
+
+
+def test_flyt_option_adds_a_file(run_cli: Run, tmp_path: Path) -> None:
+    path = write_flow(tmp_path / "x")
+    listed = run_cli(["flyt", "liste", "--flyt", path])
+    row = next(line for line in listed.stdout.splitlines() if "Prøveflyt" in line)
+    assert row.startswith(str(path)) and row.rstrip().endswith(str(path))
+
+
+def test_own_flow_hides_built_in_one_of_the_same_name(run_cli: Run, home: Path) -> None:
+    own = home / "config" / "flyter"
+    write_flow(own, PROVE_FLOW.replace('id = "prove"', 'id = "oppdager"'), name="oppdager.toml")
+    listed = run_cli(["flyt", "liste"])
+    hidden = [line for line in listed.stdout.splitlines() if "skjult av" in line]
+    assert len(hidden) == 1 and "innebygd" in hidden[0]
+    assert str(own / "oppdager.toml") in hidden[0]
+
+
+def test_broken_own_flow_is_listed_not_fatal(run_cli: Run, home: Path) -> None:
+    own = home / "config" / "flyter"
+    own.mkdir(parents=True)
+    (own / "rot.toml").write_text("[flow\n", encoding="utf-8")
+    listed = run_cli(["flyt", "liste"])
+    assert listed.returncode == 0
+    assert any(line.startswith("rot ") and "feil" in line for line in listed.stdout.splitlines())
+    assert "flyt sjekk" in listed.stderr
+
+
+def test_start_runs_a_flow_file(run_cli: Run, flow_file: Path, answers_file: Path) -> None:
+    ran = run_cli(["start", flow_file, "--svar", answers_file, "--ikke-interaktiv", "-f", "txt"])
+    assert ran.returncode == 0, ran.stderr
+    assert "PRØVEFLYT FOR TESTER" in ran.stdout
+
+
+def test_own_template_overrides_built_in(run_cli: Run, home: Path) -> None:
+    maler = home / "config" / "maler"
+    maler.mkdir(parents=True)
+    (maler / "oppdager-notat.md.j2").write_text(
+        "# Vårt eget notat\n\nRolle: {{ vis('rolle') }}\n", encoding="utf-8"
+    )
+    answers = REPO / "examples" / "oppdager-akutt.toml"
+    ran = run_cli(["start", "oppdager", "--svar", answers, "--ikke-interaktiv"])
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("# Vårt eget notat\n\nRolle: ")
+
+
+def test_own_template_for_own_flow_overrides_the_one_beside_it(
+    run_cli: Run, home: Path, flow_file: Path, answers_file: Path
+) -> None:
+    maler = home / "config" / "maler"
+    maler.mkdir(parents=True)
+    (maler / "prove-notat.md.j2").write_text("Eget: {{ initialer }}\n", encoding="utf-8")
+    ran = run_cli(["start", flow_file, "--svar", answers_file, "--ikke-interaktiv"])
+    assert ran.stdout == "Eget: AB\n"
+
+
+def test_template_error_names_template_line_and_variable(
+    run_cli: Run, tmp_path: Path, answers_file: Path
+) -> None:
+    notat = "# Notat\n\nTelefon: {{ telefon }}\n"
+    path = write_flow(tmp_path / "t", templates={"prove-notat.md.j2": notat})
+    ran = run_cli(["start", path, "--svar", answers_file, "--ikke-interaktiv"])
+    assert ran.returncode == 2
+    assert "prove-notat.md.j2:3" in ran.stderr and "telefon" in ran.stderr
+    assert "Traceback" not in ran.stderr and ran.stdout == ""
+    checked = run_cli(["flyt", "sjekk", path])
+    assert checked.returncode == 1
+    assert "prove-notat.md.j2:3: Malen bruker «telefon»" in checked.stdout
