@@ -8,7 +8,9 @@ The TOML form is the whole record, and is itself a valid answers file.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .engine import Resolution, resolve
-from .errors import TemplateError, UsageError
+from .errors import FlowError, OmsorgslinjeError, Problem, TemplateError, UsageError
 from .expr import environment, evaluate, render_text
 from .model import Document, Flow
 from .values import NOT_ANSWERED, Value, display
@@ -40,6 +42,33 @@ class Case:
         return resolve(self.flow, self.answers)
 
 
+@contextmanager
+def _flow_text(flow: Flow, step_id: str | None, what: str) -> Iterator[None]:
+    """A condition or text of the flow that fails while filled in is a flow error, not a crash."""
+    try:
+        yield
+    except OmsorgslinjeError:
+        raise
+    except Exception as exc:
+        line = flow.step(step_id).line if step_id and flow.has_step(step_id) else None
+        detail = _undefined(exc) or type(exc).__name__
+        raise FlowError(
+            [Problem(flow.path, f"{what} kunne ikke fylles ut: {detail}", line, step_id)]
+        ) from None
+
+
+def _undefined(exc: BaseException) -> str | None:
+    """Jinja's «'x' is undefined» in Norwegian."""
+    from jinja2 import UndefinedError
+
+    if not isinstance(exc, UndefinedError):
+        return None
+    m = re.search(r"'([^']*)' is undefined", str(exc))
+    if m:
+        return f"«{m.group(1)}» er ikke definert (ikke et steg i flyten eller et navn malen får)"
+    return str(exc)
+
+
 def next_steps(case: Case) -> list[dict[str, str]]:
     """Every action of every step that applies, whose `if` holds, in flow order."""
     res = case.resolution
@@ -48,17 +77,18 @@ def next_steps(case: Case) -> list[dict[str, str]]:
     for sid in res.path:
         step = case.flow.step(sid)
         for action in step.actions:
-            if action.condition and not evaluate(action.condition, ctx):
-                continue
-            out.append(
-                {
-                    "hva": render_text(action.what, ctx).strip(),
-                    "hvem": render_text(action.who, ctx).strip(),
-                    "når": render_text(action.when, ctx).strip(),
-                    "steg": sid,
-                    "kilde": step.source,
-                }
-            )
+            with _flow_text(case.flow, sid, "Neste steg"):
+                if action.condition and not evaluate(action.condition, ctx):
+                    continue
+                out.append(
+                    {
+                        "hva": render_text(action.what, ctx).strip(),
+                        "hvem": render_text(action.who, ctx).strip(),
+                        "når": render_text(action.when, ctx).strip(),
+                        "steg": sid,
+                        "kilde": step.source,
+                    }
+                )
     return out
 
 
@@ -96,15 +126,12 @@ def context(case: Case, fmt: str) -> dict[str, Any]:
     for sid in res.path:
         if flow.step(sid).source:
             sources.setdefault(flow.step(sid).source, None)
-    info = [
-        {
-            "id": sid,
-            "tekst": render_text(flow.step(sid).prompt, res.context).strip(),
-            "kilde": flow.step(sid).source,
-        }
-        for sid in res.path
-        if not flow.step(sid).asks
-    ]
+    info = []
+    for sid in res.path:
+        if not flow.step(sid).asks:
+            with _flow_text(flow, sid, "Teksten"):
+                tekst = render_text(flow.step(sid).prompt, res.context).strip()
+            info.append({"id": sid, "tekst": tekst, "kilde": flow.step(sid).source})
     ctx: dict[str, Any] = dict(res.context)
     ctx.update(
         {
@@ -163,7 +190,7 @@ def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
 
 
 def render_template(flow: Flow, name: str, ctx: Mapping[str, Any]) -> str:
-    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
     from jinja2.exceptions import SecurityError
 
     env = template_env(flow)
@@ -176,15 +203,23 @@ def render_template(flow: Flow, name: str, ctx: Mapping[str, Any]) -> str:
     except TemplateSyntaxError as exc:
         where = exc.filename or name
         raise TemplateError(f"{where}:{exc.lineno}: Ugyldig Jinja i malen: {exc.message}") from None
-    except (UndefinedError, SecurityError, TypeError, ValueError, AttributeError) as exc:
+    except OmsorgslinjeError:
+        raise
+    except Exception as exc:  # a template is the routine owner's code: any error is theirs
         file, line = _template_line(exc)
         where = f"{file or name}:{line}" if line else (file or name)
-        detail = str(exc) if isinstance(exc, UndefinedError | SecurityError) else type(exc).__name__
+        detail = _undefined(exc) or (
+            str(exc) if isinstance(exc, SecurityError) else type(exc).__name__
+        )
         raise TemplateError(f"{where}: Malen kunne ikke fylles ut: {detail}") from None
 
 
 def document_applies(case: Case, doc: Document) -> bool:
-    return doc.when is None or evaluate(doc.when, dict(case.resolution.context))
+    if doc.when is None:
+        return True
+    with _flow_text(case.flow, None, f"Vilkåret for dokumentet «{doc.name}»"):
+        return evaluate(doc.when, dict(case.resolution.context))
+    return False  # not reached: _flow_text raises
 
 
 def applicable_documents(case: Case) -> list[Document]:
