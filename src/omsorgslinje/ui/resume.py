@@ -16,6 +16,8 @@ def ask_continue(front: object, question: str) -> bool:
             if line in ("nei", "n"):
                 return False
             front.write("Svar ja eller nei.")
+    from functools import partial
+
     import questionary
     from questionary import Choice
 
@@ -23,7 +25,8 @@ def ask_continue(front: object, question: str) -> bool:
     from .terminal import _run
 
     say(question)
-    q = questionary.select(
+    q = partial(
+        questionary.select,
         "Fortsette utkastet?",
         choices=[
             Choice("Ja, fortsett der jeg slapp", value=True),

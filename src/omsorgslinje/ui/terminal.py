@@ -7,6 +7,8 @@ Every prompt: Ctrl-B goes back, F1 shows help and source; lists also have the en
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from ..engine import Interview
@@ -45,13 +47,20 @@ def _bindings(list_keys: bool) -> Any:
     return kb
 
 
-def _run(question: Any, list_keys: bool = False) -> Any:
+def _run(make: Callable[[], Any], list_keys: bool = False) -> Any:
+    """Build the question inside the tty session and ask it.
+
+    A prompt_toolkit application takes its input and output when it is built, so the question
+    must be built inside `create_app_session_from_tty`: built outside, it writes to stdout,
+    and with `> notat.md` the prompts would end up in the document.
+    """
     from prompt_toolkit.application.current import create_app_session_from_tty
     from prompt_toolkit.key_binding import merge_key_bindings
 
-    app = question.application
-    app.key_bindings = merge_key_bindings([app.key_bindings, _bindings(list_keys)])
     with create_app_session_from_tty():
+        question = make()
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, _bindings(list_keys)])
         return question.unsafe_ask()
 
 
@@ -96,7 +105,8 @@ class TerminalFrontEnd:
             from rich.panel import Panel
 
             console().print(Panel(step.prompt.strip(), border_style="yellow", expand=False))
-            q = questionary.select(
+            q = partial(
+                questionary.select,
                 "Gå videre?",
                 choices=[Choice("Jeg har lest dette – gå videre", value=True), *extra],
                 instruction="(Enter)",
@@ -107,7 +117,8 @@ class TerminalFrontEnd:
                 Choice(c.label, value=c.value, description=c.help or None) for c in step.choices
             ]
             default = current if isinstance(current, str) else step.default
-            q = questionary.select(
+            q = partial(
+                questionary.select,
                 step.prompt,
                 choices=[
                     *choices,
@@ -122,7 +133,8 @@ class TerminalFrontEnd:
             default = current if isinstance(current, bool) else step.default
             choices = [Choice("Ja", value="ja"), Choice("Nei", value="nei")]
             initial = None if default is None else ("ja" if default else "nei")
-            q = questionary.select(
+            q = partial(
+                questionary.select,
                 step.prompt,
                 choices=[*choices, *extra],
                 default=initial,
@@ -139,11 +151,14 @@ class TerminalFrontEnd:
                 )
                 for c in step.choices
             ]
-            q = questionary.checkbox(
+            q = partial(
+                questionary.checkbox,
                 step.prompt,
                 choices=choices,
                 instruction="(mellomrom velger, Enter bekrefter; < tilbake, ? hjelp)",
-                validate=lambda picked: _valid(step, picked),
+                # no `validate=`: questionary shows its error in a bottom toolbar that
+                # prompt_toolkit hides while the terminal's height is unknown (no CPR reply),
+                # so the user would see nothing happen; conduct() prints the message instead
             )
             return _run(q, list_keys=True)
         # text, textarea, date, number
@@ -156,7 +171,8 @@ class TerminalFrontEnd:
         hint = hints.get(step.type, "(< tilbake, ? hjelp)")
         if not step.required:
             hint = hint[:-1] + "; kan stå tomt)"
-        q = questionary.text(
+        q = partial(
+            questionary.text,
             step.prompt,
             default=default,
             multiline=step.type == "textarea",
@@ -185,7 +201,8 @@ class TerminalFrontEnd:
             table.add_row(str(n), section, prompt, answer)
         console().print(table)
         while True:
-            q = questionary.select(
+            q = partial(
+                questionary.select,
                 "Er svarene riktige?",
                 choices=[
                     Choice("Ja, lag dokumentene", value=FINISH),
@@ -199,7 +216,8 @@ class TerminalFrontEnd:
                 return str(what)
             if what == HELP:
                 continue
-            q = questionary.select(
+            q = partial(
+                questionary.select,
                 "Hvilket svar vil du endre?",
                 choices=[
                     Choice(f"{n}. {prompt} — {answer}", value=sid)
