@@ -316,3 +316,14 @@ def test_flow_id_that_is_not_the_file_name_is_a_warning(tmp_path: Path) -> None:
     problems = check_file(path)
     p = only(problems, "er ikke filnavnet")
     assert p.warning and p.line == line_of(PROVE_FLOW, 'id = "prove"')
+
+
+def test_prompt_and_help_naming_unknown_or_later_steps(tmp_path: Path) -> None:
+    flow = PROVE_FLOW.replace(
+        'prompt = "Har familien gitt samtykke?"', 'prompt = "Har {{ foreldre }} gitt samtykke?"'
+    ).replace('help = "Bruk initialer, aldri fullt navn."', 'help = "Du er {{ rolle }}."')
+    problems = broken(tmp_path, flow)
+    p = only(problems, "«foreldre», som ikke er et steg")
+    assert (p.line, p.step, p.warning) == (line_of(flow, "{{ foreldre }}"), "samtykke", False)
+    p = only(problems, "«rolle», som ikke er besvart ennå")
+    assert (p.line, p.step, p.warning) == (line_of(flow, "{{ rolle }}"), "initialer", True)

@@ -64,7 +64,7 @@ def check_flow(
     unreachable, reach_problems = check_reachability(flow, lines)
     out += reach_problems
     out += check_sections(flow, lines, raw_steps or [], unreachable)
-    out += check_action_texts(flow, lines)
+    out += check_texts(flow, lines)
     out += check_templates(flow)
     return out
 
@@ -390,21 +390,46 @@ def check_reachability(flow: Flow, lines: _Lines) -> tuple[set[str], list[Proble
 # Texts and templates: names no step defines
 
 
-def check_action_texts(flow: Flow, lines: _Lines) -> list[Problem]:
+def _text_names(text: str) -> set[str]:
     from .expr import environment, names_in
 
-    known = set(flow.index) | set(environment().globals)
+    if "{" not in text:
+        return set()
+    try:
+        return names_in(text, expression=False) - set(environment().globals)
+    except Exception:
+        return set()  # the loader reports syntax errors
+
+
+def check_texts(flow: Flow, lines: _Lines) -> list[Problem]:
+    """`{{ ... }}` in prompts, help and next-step texts may use only step ids; a prompt or
+    help only earlier ones (it is shown before the later ones are answered)."""
     out = []
+    seen: set[str] = set()
     for step in flow.steps:
+        for key, text in (("prompt", step.prompt), ("help", step.help)):
+            for name in sorted(_text_names(text)):
+                if name in seen:
+                    continue
+                later = flow.has_step(name)
+                out.append(
+                    _problem(
+                        flow,
+                        f"«{key}» bruker «{name}», som "
+                        + (
+                            "ikke er besvart ennå når steget vises."
+                            if later
+                            else "ikke er et steg i flyten."
+                        ),
+                        lines.key(step, key),
+                        step.id,
+                        warning=later,
+                    )
+                )
+        seen.add(step.id)
         for action in step.actions:
             for key, text in (("what", action.what), ("who", action.who), ("when", action.when)):
-                if "{" not in text:
-                    continue
-                try:
-                    names = names_in(text, expression=False)
-                except Exception:
-                    continue  # the loader reports syntax errors
-                for name in sorted(names - known):
+                for name in sorted(_text_names(text) - set(flow.index)):
                     out.append(
                         _problem(
                             flow,
