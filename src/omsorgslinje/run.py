@@ -360,7 +360,7 @@ def _precheck(opts: RunOptions) -> None:
     _check_format(opts.fmt)
     if opts.out is not None and opts.out_dir is not None:
         raise UsageError("Bruk enten --ut eller --ut-mappe, ikke begge.")
-    if opts.out is not None and not opts.overwrite and opts.out.exists():
+    if opts.out is not None and not opts.overwrite and opts.out.is_file():
         from .errors import WriteError
 
         raise WriteError(
@@ -441,7 +441,14 @@ def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
         opts.out_dir = None
     if overrides.get("out_dir") is not None:
         opts.out = None
-    _precheck(opts)
+    try:
+        _precheck(opts)
+    except OmsorgslinjeError as exc:
+        exc.message += (
+            f"\nUtkastet {draft.id} er ikke endret; fortsett med "
+            f"`omsorgslinje utkast fortsett {draft.id}` og andre valg."
+        )
+        raise
     flow = _flow_of(draft)
     draft.options = draft_options(opts)
     iv, date, session = gather(flow, opts, resume=draft)
