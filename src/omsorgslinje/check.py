@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import itertools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -296,9 +297,33 @@ def _literals(node: nodes.Node) -> list[str] | None:
     return None
 
 
+_LITERAL = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
+
+
+def _may_hold_foreign(flow: Flow, source: str) -> bool:
+    """Cheap test before parsing: some text literal is no choice of any select or
+    multiselect step the condition names. (Parsing every condition costs more than the rest
+    of the checks together.)"""
+    from .expr import names_in
+
+    if "\\" in source:
+        return True  # escapes in a literal: let the parser read it
+    literals = [a or b for a, b in _LITERAL.findall(source)]
+    if not literals:
+        return False
+    try:
+        names = names_in(source, expression=True)
+    except Exception:
+        return False
+    values = {c.value for name in names if flow.has_step(name) for c in flow.step(name).choices}
+    return any(lit not in values for lit in literals)
+
+
 def _foreign_values(flow: Flow, source: str) -> list[tuple[str, str]]:
     """(step id, value) where a condition compares a select or multiselect with a non-choice."""
-    out = []
+    out: list[tuple[str, str]] = []
+    if not _may_hold_foreign(flow, source):
+        return out
     for name, op, literals in _comparisons(source):
         if not flow.has_step(name):
             continue
@@ -391,14 +416,22 @@ def check_reachability(flow: Flow, lines: _Lines) -> tuple[set[str], list[Proble
 
 
 def _text_names(text: str) -> set[str]:
-    from .expr import environment, names_in
+    """The names a short text reads: loaded names less the ones it sets itself. (Cheaper than
+    jinja2.meta, which runs the code generator; short texts seldom set anything.)"""
+    from jinja2 import nodes
+
+    from .expr import environment
+    from .loader import parse_text
 
     if "{" not in text:
         return set()
     try:
-        return names_in(text, expression=False) - set(environment().globals)
+        tree = parse_text(text)
     except Exception:
         return set()  # the loader reports syntax errors
+    loaded = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
+    own = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    return loaded - own - set(environment().globals)
 
 
 def check_texts(flow: Flow, lines: _Lines) -> list[Problem]:
@@ -406,6 +439,7 @@ def check_texts(flow: Flow, lines: _Lines) -> list[Problem]:
     help only earlier ones (it is shown before the later ones are answered)."""
     out = []
     seen: set[str] = set()
+    ids = set(flow.index)
     for step in flow.steps:
         for key, text in (("prompt", step.prompt), ("help", step.help)):
             for name in sorted(_text_names(text)):
@@ -429,7 +463,7 @@ def check_texts(flow: Flow, lines: _Lines) -> list[Problem]:
         seen.add(step.id)
         for action in step.actions:
             for key, text in (("what", action.what), ("who", action.who), ("when", action.when)):
-                for name in sorted(_text_names(text) - set(flow.index)):
+                for name in sorted(_text_names(text) - ids):
                     out.append(
                         _problem(
                             flow,

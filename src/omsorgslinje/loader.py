@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -292,17 +293,35 @@ def _check_expression(r: _Reader, source: str, key: str, n: int | None, step: st
     return True
 
 
+@lru_cache(maxsize=8192)
+def parse_text(source: str) -> Any:
+    """The Jinja syntax tree of a short text (a prompt, an action); raises
+    TemplateSyntaxError. Kept, so `flyt sjekk` need not parse the text again."""
+    from .expr import environment
+
+    return environment().parse(source)
+
+
 def _check_text(r: _Reader, source: str, key: str, n: int | None, step: str | None) -> None:
     if "{" not in source:
         return
     from jinja2 import TemplateSyntaxError
 
-    from .expr import environment
-
     try:
-        environment().parse(source)
+        parse_text(source)
     except TemplateSyntaxError as exc:
         r.problem(f"Ugyldig Jinja i «{key}»: {exc.message}", r.line(key, n), step)
+
+
+@dataclass(frozen=True)
+class _Plus:
+    """A set and one more name, without copying the set (loading stays linear)."""
+
+    names: Container[str]
+    extra: str | None
+
+    def __contains__(self, name: object) -> bool:
+        return name == self.extra or name in self.names
 
 
 def check_names(
@@ -311,12 +330,13 @@ def check_names(
     key: str,
     n: int | None,
     step: str | None,
-    earlier: set[str],
-    later: set[str],
+    earlier: Container[str],
+    later: Container[str],
     *,
     expression: bool = True,
 ) -> None:
-    """A condition may name only steps that come before it."""
+    """A condition may name only steps that come before it. A name that is not in `earlier`
+    is reported as a later step when it is in `later`, else as unknown."""
     from .expr import environment, names_in
 
     try:
@@ -429,8 +449,8 @@ def _step(
         r.problem("«when» må være tekst.", r.idx.key_line("when", n), sid)
         when = None
     if when and _check_expression(r, when, "when", n, sid):
-        later = all_ids - earlier - ({sid} if sid else set())
-        check_names(r, when, "when", n, sid, earlier, later | ({sid} if sid else set()))
+        # every id not earlier is later (or the step itself): no set built per step
+        check_names(r, when, "when", n, sid, earlier, all_ids)
     for key in ("prompt", "help"):
         if isinstance(raw.get(key), str):
             _check_text(r, raw[key], key, n, sid)
@@ -463,8 +483,7 @@ def _step(
             r.problem("«if» må være tekst.", r.idx.key_line("if", n), sid)
             cond = None
         if cond and _check_expression(r, cond, "if", n, sid):
-            inclusive = earlier | ({sid} if sid else set())
-            check_names(r, cond, "if", n, sid, inclusive, all_ids - inclusive)
+            check_names(r, cond, "if", n, sid, _Plus(earlier, sid), all_ids)
         who = r.string(a, "who", "", n, sid)
         due = r.string(a, "when", "", n, sid)
         for key, text in (("what", what), ("who", who), ("when", due)):
