@@ -758,3 +758,27 @@ def test_prove_flow_text_is_a_valid_flow() -> None:
         "number",
         "textarea",
     ]
+
+
+# --- answers given in advance (files, drafts) and walking forward after going back ----------
+
+
+def test_answers_from_a_file_are_not_asked_again(prove: Flow) -> None:
+    given = {"initialer": "AB", "rolle": "annen", "annen_rolle": "Jordmor"}
+    iv = Interview.start(prove, given)
+    assert iv.cursor == "velkommen"  # the info step has no answer in a file
+    iv = iv.answer(True)
+    assert iv.cursor == "samtykke"  # initialer, rolle and annen_rolle are answered already
+
+
+def test_after_going_back_each_following_step_is_shown_until_the_first_unanswered(
+    prove: Flow,
+) -> None:
+    iv = Interview.start(prove).answer(True).answer("AB").answer("annen").answer("Jordmor")
+    assert iv.cursor == "samtykke"
+    back = iv.back().back()
+    assert back.cursor == "rolle"
+    again = back.answer("annen")
+    assert again.cursor == "annen_rolle"  # answered, shown again with its answer
+    assert again.answer("Jordmor").cursor == "samtykke"  # the first unanswered step
+    assert not again.answer("Jordmor").revisiting

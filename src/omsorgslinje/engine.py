@@ -122,6 +122,7 @@ class Interview:
     trail: tuple[str, ...] = ()
     editing: bool = False
     scope: frozenset[str] | None = None  # only these steps are asked (a writer's part)
+    revisiting: bool = False  # walking forward again after going back
 
     # construction -------------------------------------------------------------------------
 
@@ -197,18 +198,25 @@ class Interview:
         moved = replace(self, answers=answers, trail=(*self.trail, step.id))
         if self.editing:
             return replace(moved, cursor=moved.pending(), editing=moved.pending() is not None)
-        return replace(moved, cursor=moved._after(step.id))
+        if self.revisiting:
+            # after going back, each following step is shown again, with its answer, until the
+            # first one not yet answered
+            nxt = moved._after(step.id, answered_too=True)
+            return replace(moved, cursor=nxt, revisiting=nxt is not None and nxt in moved.counted)
+        # going forward: steps answered already (from answers files or a draft) are not asked
+        return replace(moved, cursor=moved._after(step.id, answered_too=False))
 
-    def _after(self, step_id: str) -> str | None:
-        """The next step after `step_id` that applies; None when the interview is complete.
+    def _after(self, step_id: str, *, answered_too: bool) -> str | None:
+        """The next step after `step_id` that applies (and, unless `answered_too`, has no
+        answer yet); None when the interview is complete.
 
-        When every later step is answered but an earlier one is pending (after going back and
+        When every later step is done but an earlier one is pending (after going back and
         changing an answer that opened a new step), that one is next.
         """
-        path = self.path
+        counted = self.counted
         pos = self.flow.index[step_id]
-        for sid in path:
-            if self.flow.index[sid] > pos:
+        for sid in self.path:
+            if self.flow.index[sid] > pos and (answered_too or sid not in counted):
                 return sid
         return self.pending()
 
@@ -219,7 +227,7 @@ class Interview:
         while trail:
             sid = trail.pop()
             if sid in path and sid != self.cursor:
-                return replace(self, cursor=sid, trail=tuple(trail), editing=False)
+                return replace(self, cursor=sid, trail=tuple(trail), editing=False, revisiting=True)
         return self
 
     def edit(self, step_id: str) -> Interview:
