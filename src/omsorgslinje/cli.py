@@ -24,6 +24,7 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--hjelp", "--help"]},
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     options_metavar="[VALG]",
     subcommand_metavar="KOMMANDO [ARGUMENTER]...",
 )

@@ -99,7 +99,10 @@ def _check_format(fmt: str) -> None:
 def _missing_message(flow: Flow, missing: list[str]) -> str:
     lines = [f"Mangler svar på {len(missing)} påkrevde spørsmål i flyten «{flow.id}»:"]
     lines += [f"  - {sid}: {flow.step(sid).prompt}" for sid in missing]
-    lines.append("Legg svarene i [svar]-tabellen i svarfilen, eller kjør uten --ikke-interaktiv.")
+    lines.append(
+        "Legg svarene i [svar]-tabellen i svarfilen, eller svar på spørsmålene i en terminal "
+        "(uten --ikke-interaktiv)."
+    )
     return "\n".join(lines)
 
 

@@ -70,5 +70,8 @@ def review_rows(iv: Interview) -> list[tuple[str, str, str, str]]:
         step = iv.flow.step(sid)
         if not step.asks:
             continue
-        rows.append((sid, step.section, step.prompt, display(step, iv.counted.get(sid))))
+        answer = display(step, iv.counted.get(sid))
+        # a text of several lines on one line, so the list keeps its shape
+        answer = " / ".join(line.strip() for line in answer.splitlines() if line.strip())
+        rows.append((sid, step.section, step.prompt, answer))
     return rows
