@@ -19,9 +19,21 @@ def console() -> Console:
     return Console(stderr=True, highlight=False, no_color="NO_COLOR" in os.environ or None)
 
 
+def _plain() -> bool:
+    """No terminal on stderr (a log, a pipe): plain lines, and rich is not even imported."""
+    try:
+        return not sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return True
+
+
 def say(text: str, style: str = "") -> None:
     """One message line on the terminal. Falls back to plain stderr if rich cannot write."""
     try:
+        if _plain():
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+            return
         console().print(text, style=style or None, markup=False, soft_wrap=True)
     except Exception:
         # the terminal may be gone (a closed window): then nothing can be shown
