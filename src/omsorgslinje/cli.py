@@ -5,13 +5,13 @@ Errors become messages and exit codes in `__main__.main`.
 
 from __future__ import annotations
 
-import datetime as _dt
-from pathlib import Path
-from typing import Annotated
+from inspect import Parameter, Signature
+from typing import Annotated, Any
 
 import typer
 
 from . import __version__
+from . import cli_options as o
 
 app = typer.Typer(
     name="omsorgslinje",
@@ -48,211 +48,86 @@ def main_options(
     """Veiviser gjennom kommunale samhandlingsrutiner."""
 
 
-SvarOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--svar",
-        metavar="FIL",
-        help="Svarfil (TOML, tabellen [svar]). Kan gis flere ganger; delene slås sammen.",
-    ),
+FlytArg = Annotated[
+    str, typer.Argument(metavar="FLYT", help="Flytens id eller en flytfil (.toml).")
 ]
-IkkeInteraktivOpt = Annotated[
-    bool,
-    typer.Option("--ikke-interaktiv", help="Aldri spør: alle påkrevde svar må stå i svarfilene."),
-]
-EnkelOpt = Annotated[
-    bool,
-    typer.Option(
-        "--enkel",
-        help="Enkel modus: én linje per spørsmål, nummererte valg (skjermleser, enkle terminaler).",
-    ),
-]
-FormatOpt = Annotated[
-    str,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="md|txt|toml",
-        help="Format: md (Markdown), txt (ren tekst for journalsystemet) eller toml (hele saken som data).",
-    ),
-]
-UtOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--ut", "-o", metavar="FIL", help="Skriv dokumentet til FIL i stedet for standard ut."
-    ),
-]
-DokumentOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--dokument",
-        "-d",
-        metavar="NAVN",
-        help="Hvilket dokument (standard: flytens hoveddokument).",
-    ),
-]
-UtMappeOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--ut-mappe",
-        metavar="MAPPE",
-        help="Skriv alle dokumentene i saken, og svarene som TOML, til MAPPE.",
-    ),
-]
-OverskrivOpt = Annotated[
-    bool, typer.Option("--overskriv", help="Erstatt filer som finnes fra før.")
-]
-DelOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--del",
-        metavar="DEL",
-        help="Fyll bare ut denne delen (kan gis flere ganger); skriver svarene som en svarfil.",
-    ),
-]
-DatoOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--dato",
-        metavar="DATO",
-        help="Saksdato (dd.mm.åååå); standard er svarfilens dato eller i dag.",
-    ),
-]
-BeholdOpt = Annotated[
-    bool, typer.Option("--behold-utkast", help="Behold utkastet etter at dokumentene er skrevet.")
-]
-UtenUtkastOpt = Annotated[bool, typer.Option("--uten-utkast", help="Ikke lagre utkast underveis.")]
+# (parameter, option, default) of every command that runs a flow
+RUN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("svar", o.SvarOpt, None),
+    ("ikke_interaktiv", o.IkkeInteraktivOpt, False),
+    ("enkel", o.EnkelOpt, False),
+    ("format", o.FormatOpt, "md"),
+    ("ut", o.UtOpt, None),
+    ("dokument", o.DokumentOpt, None),
+    ("ut_mappe", o.UtMappeOpt, None),
+    ("overskriv", o.OverskrivOpt, False),
+    ("del_", o.DelOpt, None),
+    ("dato", o.DatoOpt, None),
+    ("behold_utkast", o.BeholdOpt, False),
+    ("uten_utkast", o.UtenUtkastOpt, False),
+)
 
 
-def _run(
-    flow: str,
-    svar: list[Path] | None,
-    ikke_interaktiv: bool,
-    enkel: bool,
-    format: str,
-    ut: Path | None,
-    dokument: str | None,
-    ut_mappe: Path | None,
-    overskriv: bool,
-    del_: list[str] | None,
-    dato: str | None,
-    behold_utkast: bool,
-    uten_utkast: bool,
-) -> None:
+def _run(flow: str, given: dict[str, Any]) -> None:
     from .run import RunOptions, run_flow
 
-    case_date: _dt.date | None = None
-    if dato:
-        from .errors import InvalidValue, UsageError
-        from .values import parse_date
-
-        try:
-            case_date = parse_date(dato)
-        except InvalidValue as exc:
-            raise UsageError(f"--dato: {exc.message}") from None
     opts = RunOptions(
-        answers_files=list(svar or []),
-        interactive=False if ikke_interaktiv else None,
-        plain=enkel,
-        fmt=format.lower(),
-        out=ut,
-        document=dokument,
-        out_dir=ut_mappe,
-        overwrite=overskriv,
-        parts=list(del_ or []),
-        date=case_date,
-        keep_draft=behold_utkast,
-        no_draft=uten_utkast,
+        answers_files=list(given["svar"] or []),
+        interactive=False if given["ikke_interaktiv"] else None,
+        plain=given["enkel"],
+        fmt=given["format"].lower(),
+        out=given["ut"],
+        document=given["dokument"],
+        out_dir=given["ut_mappe"],
+        overwrite=given["overskriv"],
+        parts=list(given["del_"] or []),
+        date=o.case_date(given["dato"]),
+        keep_draft=given["behold_utkast"],
+        no_draft=given["uten_utkast"],
     )
     raise typer.Exit(run_flow(flow, opts))
 
 
-def _flow_command(flow_id: str, help_text: str, short: str) -> None:
-    def command(
-        svar: SvarOpt = None,
-        ikke_interaktiv: IkkeInteraktivOpt = False,
-        enkel: EnkelOpt = False,
-        format: FormatOpt = "md",
-        ut: UtOpt = None,
-        dokument: DokumentOpt = None,
-        ut_mappe: UtMappeOpt = None,
-        overskriv: OverskrivOpt = False,
-        del_: DelOpt = None,
-        dato: DatoOpt = None,
-        behold_utkast: BeholdOpt = False,
-        uten_utkast: UtenUtkastOpt = False,
-    ) -> None:
-        _run(
-            flow_id,
-            svar,
-            ikke_interaktiv,
-            enkel,
-            format,
-            ut,
-            dokument,
-            ut_mappe,
-            overskriv,
-            del_,
-            dato,
-            behold_utkast,
-            uten_utkast,
-        )
+def _run_command(name: str, help_text: str, short: str, flow_id: str | None = None) -> None:
+    """A command that runs `flow_id`, or, without one, the flow its FLYT argument names.
 
+    Every such command has the same options (RUN_OPTIONS): Typer reads them from the
+    signature, which is built here once instead of being written out per command.
+    """
+    params = [
+        Parameter(n, Parameter.KEYWORD_ONLY, default=d, annotation=a) for n, a, d in RUN_OPTIONS
+    ]
+    if flow_id is None:
+        params.insert(0, Parameter("flyt", Parameter.POSITIONAL_OR_KEYWORD, annotation=FlytArg))
+
+    def command(**given: Any) -> None:
+        _run(given.pop("flyt", flow_id), given)
+
+    command.__signature__ = Signature(params)  # type: ignore[attr-defined]
     command.__doc__ = help_text
-    app.command(flow_id, help=help_text, short_help=short, options_metavar="[VALG]")(command)
+    app.command(name, help=help_text, short_help=short, options_metavar="[VALG]")(command)
 
 
-_flow_command(
+_run_command(
     "oppdager",
     "Du er bekymret for en gravid eller et barn 0–3 år: hva du skal gjøre, i riktig rekkefølge "
     "(Lillehammer-rutinen for oppdagerrollen). Gir journalnotat, neste steg og innhold til "
     "søknad om koordinator.",
     "Bekymret for en gravid eller et barn 0–3 år: hva du gjør nå.",
+    "oppdager",
 )
-_flow_command(
+_run_command(
     "henvisning",
     "Ansvarsgruppen vurderer sekundærhenvisning for en pasient i LAR (Bergen-rutinen): tiltak "
     "A–H etter BEON, avtaler, og utkast til henvisning etter Vedlegg 2.",
     "Sekundærhenvisning i LAR: tiltak A–H, møtereferat og Vedlegg 2.",
+    "henvisning",
 )
-
-
-@app.command(
-    "start", options_metavar="[VALG]", short_help="Kjør en hvilken som helst flyt (id eller fil)."
+_run_command(
+    "start",
+    "Kjør en hvilken som helst flyt: en innebygd, din egen, eller en flytfil.",
+    "Kjør en hvilken som helst flyt (id eller fil).",
 )
-def start(
-    flyt: Annotated[
-        str, typer.Argument(metavar="FLYT", help="Flytens id eller en flytfil (.toml).")
-    ],
-    svar: SvarOpt = None,
-    ikke_interaktiv: IkkeInteraktivOpt = False,
-    enkel: EnkelOpt = False,
-    format: FormatOpt = "md",
-    ut: UtOpt = None,
-    dokument: DokumentOpt = None,
-    ut_mappe: UtMappeOpt = None,
-    overskriv: OverskrivOpt = False,
-    del_: DelOpt = None,
-    dato: DatoOpt = None,
-    behold_utkast: BeholdOpt = False,
-    uten_utkast: UtenUtkastOpt = False,
-) -> None:
-    """Kjør en hvilken som helst flyt: en innebygd, din egen, eller en flytfil."""
-    _run(
-        flyt,
-        svar,
-        ikke_interaktiv,
-        enkel,
-        format,
-        ut,
-        dokument,
-        ut_mappe,
-        overskriv,
-        del_,
-        dato,
-        behold_utkast,
-        uten_utkast,
-    )
 
 
 from .cli_utkast import utkast_app  # noqa: E402

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from . import cli_options as o
 
 utkast_app = typer.Typer(
     name="utkast",
@@ -55,47 +56,24 @@ def fortsett(
         str | None,
         typer.Argument(metavar="[ID]", help="Utkastets id (standard: det sist endrede)."),
     ] = None,
-    enkel: Annotated[
-        bool, typer.Option("--enkel", help="Enkel modus: én linje per spørsmål.")
-    ] = False,
+    enkel: o.EnkelOpt = False,
     format: Annotated[
         str | None,
         typer.Option("--format", "-f", metavar="md|txt|toml", help="Format (standard: som sist)."),
     ] = None,
-    ut: Annotated[
-        Path | None, typer.Option("--ut", "-o", metavar="FIL", help="Skriv dokumentet til FIL.")
-    ] = None,
-    ut_mappe: Annotated[
-        Path | None,
-        typer.Option("--ut-mappe", metavar="MAPPE", help="Skriv alle dokumentene til MAPPE."),
-    ] = None,
-    dokument: Annotated[
-        str | None, typer.Option("--dokument", "-d", metavar="NAVN", help="Hvilket dokument.")
-    ] = None,
-    overskriv: Annotated[
-        bool, typer.Option("--overskriv", help="Erstatt filer som finnes fra før.")
-    ] = False,
+    ut: o.UtOpt = None,
+    ut_mappe: o.UtMappeOpt = None,
+    dokument: o.DokumentOpt = None,
+    overskriv: o.OverskrivOpt = False,
     dato: Annotated[
         str | None,
         typer.Option("--dato", metavar="DATO", help="Saksdato (standard: utkastets dato)."),
     ] = None,
-    behold_utkast: Annotated[
-        bool,
-        typer.Option("--behold-utkast", help="Behold utkastet etter at dokumentene er skrevet."),
-    ] = False,
+    behold_utkast: o.BeholdOpt = False,
 ) -> None:
     """Fortsett et utkast der det stoppet. Du kan fortsatt gå tilbake."""
     from .run import resume_flow
 
-    case_date = None
-    if dato:
-        from .errors import InvalidValue, UsageError
-        from .values import parse_date
-
-        try:
-            case_date = parse_date(dato)
-        except InvalidValue as exc:
-            raise UsageError(f"--dato: {exc.message}") from None
     overrides: dict[str, object] = {
         "plain": enkel,
         "fmt": format.lower() if format else None,
@@ -103,7 +81,7 @@ def fortsett(
         "out_dir": ut_mappe,
         "document": dokument,
         "overwrite": overskriv,
-        "date": case_date,
+        "date": o.case_date(dato),
         "keep_draft": behold_utkast,
     }
     raise typer.Exit(resume_flow(utkast, overrides))

@@ -10,6 +10,7 @@ NB = {
     "Arguments": "Argumenter",
     "Show this message and exit.": "Vis denne hjelpen og avslutt.",
     "default": "standard",
+    "default: {default}": "standard: {default}",
     "required": "påkrevd",
     "Error": "Feil",
     "Try {command!r} for help.": "Se {command!r} for hjelp.",

@@ -1,0 +1,98 @@
+"""The options the commands that run a flow share (`oppdager`, `henvisning`, `start`,
+`utkast fortsett`): declared once, so their names, help and parsing cannot drift apart."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+SvarOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--svar",
+        metavar="FIL",
+        help="Svarfil (TOML, tabellen [svar]). Kan gis flere ganger; delene slås sammen.",
+    ),
+]
+IkkeInteraktivOpt = Annotated[
+    bool,
+    typer.Option("--ikke-interaktiv", help="Aldri spør: alle påkrevde svar må stå i svarfilene."),
+]
+EnkelOpt = Annotated[
+    bool,
+    typer.Option(
+        "--enkel",
+        help="Enkel modus: én linje per spørsmål, nummererte valg (skjermleser, enkle terminaler).",
+    ),
+]
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="md|txt|toml",
+        help="Format: md (Markdown), txt (ren tekst for journalsystemet) eller toml (hele saken som data).",
+    ),
+]
+UtOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--ut", "-o", metavar="FIL", help="Skriv dokumentet til FIL i stedet for standard ut."
+    ),
+]
+DokumentOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dokument",
+        "-d",
+        metavar="NAVN",
+        help="Hvilket dokument (standard: flytens hoveddokument).",
+    ),
+]
+UtMappeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--ut-mappe",
+        metavar="MAPPE",
+        help="Skriv alle dokumentene i saken, og svarene som TOML, til MAPPE.",
+    ),
+]
+OverskrivOpt = Annotated[
+    bool, typer.Option("--overskriv", help="Erstatt filer som finnes fra før.")
+]
+DelOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--del",
+        metavar="DEL",
+        help="Fyll bare ut denne delen (kan gis flere ganger); skriver svarene som en svarfil.",
+    ),
+]
+DatoOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dato",
+        metavar="DATO",
+        help="Saksdato (dd.mm.åååå); standard er svarfilens dato eller i dag.",
+    ),
+]
+BeholdOpt = Annotated[
+    bool, typer.Option("--behold-utkast", help="Behold utkastet etter at dokumentene er skrevet.")
+]
+UtenUtkastOpt = Annotated[bool, typer.Option("--uten-utkast", help="Ikke lagre utkast underveis.")]
+
+
+def case_date(text: str | None) -> _dt.date | None:
+    """The `--dato` option as a date; a Norwegian message naming the option when it is not."""
+    if not text:
+        return None
+    from .errors import InvalidValue, UsageError
+    from .values import parse_date
+
+    try:
+        return parse_date(text)
+    except InvalidValue as exc:
+        raise UsageError(f"--dato: {exc.message}") from None
