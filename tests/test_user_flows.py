@@ -24,7 +24,7 @@ def test_own_flow_in_config_dir_is_listed_and_runs(
     assert "Prøveflyt for tester" in rows["prove"] and "1.0" in rows["prove"]
     assert str(own / "prove.toml") in rows["prove"]
     assert rows["oppdager"].rstrip().endswith("innebygd")
-    assert listed.stdout.splitlines()[0].split() == ["ID", "TITTEL", "VERSJON", "KILDE"]
+    assert listed.stdout.splitlines()[0].split() == ["ID", "TITTEL", "VERSJON", "RUTINE", "HVOR"]
     ran = run_cli(["start", "prove", "--svar", answers_file, "--ikke-interaktiv"])
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.startswith("# Journalnotat: Prøveflyt for tester")

@@ -36,6 +36,7 @@ class Listed:
     id: str = ""
     title: str = ""
     version: str = ""
+    source: str = ""  # the routine the flow encodes
     broken: bool = False
     hidden_by: Path | None = None
 
@@ -93,9 +94,23 @@ def list_flows(extra: list[Path]) -> list[Listed]:
             out.append(Listed(name, path, origin, broken=True, hidden_by=hidden))
         else:
             out.append(
-                Listed(name, path, origin, flow.id, flow.title, flow.version, hidden_by=hidden)
+                Listed(
+                    name,
+                    path,
+                    origin,
+                    flow.id,
+                    flow.title,
+                    flow.version,
+                    flow.source,
+                    hidden_by=hidden,
+                )
             )
     return out
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _table(rows: list[list[str]]) -> str:
@@ -119,7 +134,7 @@ FlytFilOpt = Annotated[
 
 @flyt_app.command("liste", options_metavar="[VALG]")
 def liste(flyt: FlytFilOpt = None) -> None:
-    """Vis flytene: id, tittel, versjon og hvor de kommer fra.
+    """Vis flytene: id, tittel, versjon, rutinen de bygger på, og hvor de ligger.
 
     De innebygde flytene og dine egne. Egne flyter legger du i mappen «flyter» i konfigurasjonsmappen (se `--hjelp` for
     `omsorgslinje`), eller i mappene i miljøvariabelen OMSORGSLINJE_FLYTER.
@@ -129,7 +144,7 @@ def liste(flyt: FlytFilOpt = None) -> None:
     from .ui.console import say, warn
 
     listed = list_flows(list(flyt or []))
-    rows = [["ID", "TITTEL", "VERSJON", "KILDE"]]
+    rows = [["ID", "TITTEL", "VERSJON", "RUTINE", "HVOR"]]
     broken = 0
     for item in listed:
         where = "innebygd" if item.origin == "innebygd" else str(item.path)
@@ -137,9 +152,9 @@ def liste(flyt: FlytFilOpt = None) -> None:
             where += f" (skjult av {item.hidden_by})"
         if item.broken:
             broken += 1
-            rows.append([item.name, "(feil i flytfilen)", "-", where])
+            rows.append([item.name, "(feil i flytfilen)", "-", "-", where])
         else:
-            rows.append([item.name, item.title, item.version, where])
+            rows.append([item.name, item.title, item.version, _short(item.source), where])
     if len(rows) == 1:
         say("Fant ingen flyter.")
     else:
