@@ -177,12 +177,22 @@ def test_flow_loads_with_sources_and_distinct_sections(flow):
 
 
 def test_writer_sections_can_be_filled_alone(flow):
-    """A writer with `--del` has no other answers: their steps must not depend on any."""
+    """A writer with `--del` has no other answers: every step of their part still applies."""
+    path = set(resolve(flow, {}).path)
     for step in flow.steps:
         if step.section in WRITER_SECTIONS:
-            assert step.when is None, step.id
+            assert step.id in path, step.id
             assert not step.required, step.id
             assert step.source.startswith("Vedlegg 2"), step.id
+
+
+def test_writer_sections_are_not_asked_without_a_professional_basis(flow):
+    """When the group finds no basis for a referral, nobody is asked to write it."""
+    with_basis = set(resolve(flow, {"faglig_grunnlag": True}).path)
+    without = set(resolve(flow, {"faglig_grunnlag": False}).path)
+    writer = {s.id for s in flow.steps if s.section in WRITER_SECTIONS}
+    assert writer <= with_basis
+    assert not writer & without
 
 
 def test_measures_a_to_h_in_beon_order_with_who_may_start(flow):
@@ -485,8 +495,10 @@ def test_every_heading_and_question_of_vedlegg2_is_in_the_draft(flow, example):
     for text in VEDLEGG2_HEADINGS + VEDLEGG2_QUESTIONS:
         assert as_drafted(text) in flat_md, text
         assert as_drafted(text) in flat_txt, text
-    assert flat_md.count("Ikke fylt ut") == VEDLEGG2_STEPS - 1  # henvises_til_utdyping is inline
-    assert flat_txt.count("Ikke fylt ut") == VEDLEGG2_STEPS - 1
+    # every question is marked: not filled in, or (no basis for a referral) not applicable
+    for flat in (flat_md, flat_txt):
+        marked = flat.count("Ikke fylt ut") + flat.count("Ikke aktuelt")
+        assert marked >= VEDLEGG2_STEPS - 1  # henvises_til_utdyping is inline
 
 
 def test_vedlegg2_questions_keep_the_seed_order(flow):
