@@ -11,8 +11,9 @@ sekundærhenvisning i LAR) with the installed script, real prompts and real keys
 - going back across a `when`-dependent step (`<` in --enkel, Ctrl-B full-screen) and changing the
   answer so the step disappears: its answer reaches no document.
 
-Two known faults are marked xfail(strict): the short part name of the README
-(`--del "rusmiddelbruk"`), and full-screen textareas wider than the terminal, which show nothing.
+The writer's session also runs full-screen with long questions in multi-line fields (which once
+drew nothing when the question was wider than the terminal), and with the README's short part
+name (`--del "rusmiddelbruk"`).
 
 Every prompt is recognised by its question (read from flows/henvisning.toml) and answered by its
 step id, so a changed order or a new step shows up as a clear failure, not as a hang.
@@ -575,15 +576,7 @@ def check_writer_session(s: Session, asked: list[Asked], rus: Path) -> None:
     "part",
     [
         RUS,
-        pytest.param(
-            "rusmiddelbruk",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason='README.md viser `henvisning --del "rusmiddelbruk"`, men section_scope '
-                "(run.py) godtar bare hele navnet eller en begynnelse: «Delen «rusmiddelbruk» "
-                "finnes ikke» (kode 2)",
-            ),
-        ),
+        "rusmiddelbruk",  # a part of the name is enough when it is unique (as in README)
     ],
 )
 def test_writer_fills_only_their_part_and_it_merges_into_vedlegg2(
@@ -614,13 +607,6 @@ def test_writer_fills_only_their_part_and_it_merges_into_vedlegg2(
     assert "- Pasient: K.L., sak 2026/1142" in vedlegg2  # the meeting's part is there too
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/terminal.py: a textarea (questionary.text multiline=True) whose «? spørsmål  "
-    "(flere linjer: …)» line is wider than the terminal renders nothing at all (prompt_toolkit "
-    "3.0.53 draws an empty screen; typing is blind). At 140 columns rus_type is blank; at 80 "
-    "columns nearly every textarea is",
-)
 def test_fullscreen_writer_session_shows_every_question(
     spawn: Callable[..., Session], tmp_path: Path
 ) -> None:

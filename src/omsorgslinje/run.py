@@ -63,7 +63,8 @@ def slug(text: str) -> str:
 
 
 def section_scope(flow: Flow, parts: list[str]) -> frozenset[str] | None:
-    """The steps of the named sections (by name, slug or a unique beginning of either)."""
+    """The steps of the named sections: by name, or a unique beginning or part of it
+    (`--del rusmiddelbruk` for the part «Henvisningen: rusmiddelbruk»)."""
     if not parts:
         return None
     names = [s for s in flow.sections if s]
@@ -71,7 +72,11 @@ def section_scope(flow: Flow, parts: list[str]) -> frozenset[str] | None:
     for part in parts:
         want = slug(part)
         exact = [n for n in names if slug(n) == want]
-        hits = exact or [n for n in names if slug(n).startswith(want)]
+        hits = (
+            exact
+            or [n for n in names if slug(n).startswith(want)]
+            or [n for n in names if want in slug(n)]
+        )
         if len(hits) != 1:
             listing = "\n".join(f"  - {n}" for n in names)
             what = "passer med flere deler" if hits else "finnes ikke"

@@ -70,7 +70,7 @@ class TerminalFrontEnd:
 
         body = flow.intro.strip() or flow.source
         word = "Fortsetter" if resumed else "Starter"
-        console().print(Panel(body, title=f"{word}: {flow.title}", subtitle=KEYS, expand=False))
+        console().print(Panel(body, title=f"{word}: {flow.title}", subtitle=KEYS))
 
     def invalid(self, message: str) -> None:
         say(message, "bold red")
@@ -171,9 +171,19 @@ class TerminalFrontEnd:
         hint = hints.get(step.type, "(< tilbake, ? hjelp)")
         if not step.required:
             hint = hint[:-1] + "; kan stå tomt)"
+        message = step.prompt
+        if step.type == "textarea":
+            # prompt_toolkit draws nothing at all for a multi-line input whose first line is
+            # wider than the terminal: wrap the question and give the hint a line of its own
+            import shutil
+            import textwrap
+
+            width = max(20, shutil.get_terminal_size().columns - 4)
+            message = "\n".join(textwrap.wrap(step.prompt, width)) + "\n"
+            hint = "\n".join(textwrap.wrap(hint, width)) + "\n"
         q = partial(
             questionary.text,
-            step.prompt,
+            message,
             default=default,
             multiline=step.type == "textarea",
             instruction=hint,
