@@ -574,11 +574,21 @@ def _check_template(
         return [_problem(flow, f"Fant ikke malen «{name}», som en annen mal bruker.", None)]
     except (OSError, UnicodeDecodeError) as exc:
         return [Problem(name, f"Kunne ikke lese malen: {type(exc).__name__}.")]
+    from .expr import syntax_message
+
     try:
         tree = env.parse(source, name, filename)
-    except TemplateSyntaxError as exc:
-        return [Problem(filename, f"Ugyldig Jinja i malen: {exc.message}", exc.lineno)]
-    out: list[Problem] = []
+        # compiling finds what parsing does not: an unknown filter, a block defined twice
+        env.compile(tree, name, filename)
+    except TemplateSyntaxError as exc:  # TemplateAssertionError too
+        return [
+            Problem(filename, f"Ugyldig Jinja i malen: {syntax_message(exc.message)}", exc.lineno)
+        ]
+    out: list[Problem] = [
+        Problem(filename, f"Ukjent test «{test.name}» i malen.", test.lineno)
+        for test in tree.find_all(nodes.Test)
+        if test.name not in env.tests
+    ]
     for ref in meta.find_referenced_templates(tree):
         if ref is not None:
             queue.append(ref)

@@ -90,7 +90,8 @@ def _expression(source: str) -> tuple[Callable[..., Any], tuple[str, ...]]:
         expr = parser.parse_expression()
         if not parser.stream.eos:
             raise TemplateSyntaxError(
-                f"uventet «{parser.stream.current.value}» etter uttrykket",
+                f"Mer tekst etter uttrykket: «{parser.stream.current.value}» "
+                "(mangler en operator, som and, or eller ==?).",
                 parser.stream.current.lineno,
             )
         expr.set_environment(env)
@@ -137,3 +138,79 @@ def names_in(source: str, *, expression: bool) -> set[str]:
     from jinja2 import meta
 
     return set(meta.find_undeclared_variables(environment().parse(source)))
+
+
+_TOKENS = {
+    "end of print statement": "slutten av {{ … }}",
+    "end of statement block": "slutten av {% … %}",
+    "end of template": "slutten av teksten",
+    "name": "et navn",
+    "end of comment": "slutten av {# … #}",
+}
+
+
+def _alternatives(tags: str) -> str:
+    """Jinja's "'elif' or 'else' or 'endif'" as «elif», «else» eller «endif»."""
+    names = [f"«{t.strip().strip(chr(39))}»" for t in tags.split(" or ")]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " eller " + names[-1]
+
+
+def _token(name: str) -> str:
+    return _TOKENS.get(name, f"«{name}»")
+
+
+def syntax_message(message: str | None) -> str:
+    """Jinja's syntax error in Norwegian, for the messages a routine owner meets; others are
+    kept as Jinja wrote them, after a Norwegian lead."""
+    import re
+
+    text = (message or "").strip()
+    rules: list[tuple[str, Callable[[re.Match[str]], str]]] = [
+        (
+            r"Unexpected end of template\. Jinja was looking for the following tags: (.+)\. "
+            r"The innermost block that needs to be closed is '(\w+)'\.",
+            lambda m: (
+                f"Teksten slutter før blokken «{m.group(2)}» er lukket "
+                f"(ventet {_alternatives(m.group(1))})."
+            ),
+        ),
+        (
+            r"Encountered unknown tag '(\w+)'\. Jinja was looking for the following tags: (.+)\. "
+            r"The innermost block that needs to be closed is '(\w+)'\.",
+            lambda m: (
+                f"Uventet «{m.group(1)}»: blokken «{m.group(3)}» er ikke lukket "
+                f"(ventet {_alternatives(m.group(2))})."
+            ),
+        ),
+        (r"Encountered unknown tag '(\w+)'\.?", lambda m: f"Ukjent kode «{{% {m.group(1)} %}}»."),
+        (
+            r"unexpected end of template, expected '(.+)'\.?",
+            lambda m: f"Teksten slutter for tidlig: ventet {_token(m.group(1))}.",
+        ),
+        (
+            r"expected token '(.+)', got '(.+)'",
+            lambda m: f"Ventet {_token(m.group(1))}, men fant {_token(m.group(2))}.",
+        ),
+        (
+            r"Expected an expression, got '(.+)'",
+            lambda m: f"Ventet et uttrykk, men fant {_token(m.group(1))}.",
+        ),
+        (
+            r"unexpected char [\"']?(.)[\"']? at (\d+)",
+            lambda m: f"Uventet tegn {m.group(1)} (et anførselstegn som ikke er lukket?).",
+        ),
+        (r"(Mer tekst etter uttrykket.*)", lambda m: m.group(1)),
+        (r"No filter named '(.+)'\.?", lambda m: f"Ukjent filter «{m.group(1)}»."),
+        (r"No test named '(.+)'(?: found)?\.?", lambda m: f"Ukjent test «{m.group(1)}»."),
+        (
+            r"access to attribute '(.+)' of '(.+)' object is unsafe\.?",
+            lambda m: f"«{m.group(1)}» er ikke tillatt i maler (de kjører i en sandkasse).",
+        ),
+        (r"block '(.+)' defined twice", lambda m: f"Blokken «{m.group(1)}» er definert to ganger."),
+        (r"unexpected '(.+)'", lambda m: f"Uventet {_token(m.group(1))}."),
+    ]
+    for pattern, say in rules:
+        m = re.fullmatch(pattern, text)
+        if m:
+            return say(m)
+    return f"Jinja melder: {text}"

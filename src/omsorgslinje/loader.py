@@ -291,12 +291,14 @@ class _Reader:
 def _check_expression(r: _Reader, source: str, key: str, n: int | None, step: str | None) -> bool:
     from jinja2 import TemplateSyntaxError
 
-    from .expr import compile_condition
+    from .expr import compile_condition, syntax_message
 
     try:
         compile_condition(source)
     except TemplateSyntaxError as exc:
-        r.problem(f"Ugyldig Jinja-uttrykk i «{key}»: {exc.message}", r.line(key, n), step)
+        r.problem(
+            f"Ugyldig Jinja-uttrykk i «{key}»: {syntax_message(exc.message)}", r.line(key, n), step
+        )
         return False
     return True
 
@@ -315,10 +317,12 @@ def _check_text(r: _Reader, source: str, key: str, n: int | None, step: str | No
         return
     from jinja2 import TemplateSyntaxError
 
+    from .expr import syntax_message
+
     try:
         parse_text(source)
     except TemplateSyntaxError as exc:
-        r.problem(f"Ugyldig Jinja i «{key}»: {exc.message}", r.line(key, n), step)
+        r.problem(f"Ugyldig Jinja i «{key}»: {syntax_message(exc.message)}", r.line(key, n), step)
 
 
 @dataclass(frozen=True)

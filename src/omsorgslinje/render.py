@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .engine import Resolution, resolve
 from .errors import FlowError, OmsorgslinjeError, Problem, TemplateError, UsageError
-from .expr import environment, evaluate, render_text
+from .expr import environment, evaluate, render_text, syntax_message
 from .model import Document, Flow
 from .values import NOT_ANSWERED, Value, display
 
@@ -190,8 +190,7 @@ def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
 
 
 def render_template(flow: Flow, name: str, ctx: Mapping[str, Any]) -> str:
-    from jinja2 import TemplateNotFound, TemplateSyntaxError
-    from jinja2.exceptions import SecurityError
+    from jinja2 import TemplateNotFound, TemplateRuntimeError, TemplateSyntaxError
 
     env = template_env(flow)
     try:
@@ -202,14 +201,18 @@ def render_template(flow: Flow, name: str, ctx: Mapping[str, Any]) -> str:
         ) from None
     except TemplateSyntaxError as exc:
         where = exc.filename or name
-        raise TemplateError(f"{where}:{exc.lineno}: Ugyldig Jinja i malen: {exc.message}") from None
+        raise TemplateError(
+            f"{where}:{exc.lineno}: Ugyldig Jinja i malen: {syntax_message(exc.message)}"
+        ) from None
     except OmsorgslinjeError:
         raise
     except Exception as exc:  # a template is the routine owner's code: any error is theirs
         file, line = _template_line(exc)
         where = f"{file or name}:{line}" if line else (file or name)
         detail = _undefined(exc) or (
-            str(exc) if isinstance(exc, SecurityError) else type(exc).__name__
+            syntax_message(str(exc))
+            if isinstance(exc, TemplateRuntimeError)  # an unknown test, the sandbox saying no
+            else type(exc).__name__
         )
         raise TemplateError(f"{where}: Malen kunne ikke fylles ut: {detail}") from None
 
