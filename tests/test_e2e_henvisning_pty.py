@@ -31,28 +31,32 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, CliResult, real_flow
+from ptyhelp import (
+    CTRL_B,
+    CTRL_U,
+    DOWN,
+    ENTER,
+    INFO,
+    LIST,
+    PROGRESS,
+    REVIEW,
+    SUBMIT_TEXTAREA,
+    TIMEOUT,
+    UP,
+    Session,
+    loose,
+    screen,
+)
 
-pexpect = pytest.importorskip("pexpect")
 tomli_w = pytest.importorskip("tomli_w")
 
 if real_flow("henvisning") is None:  # pragma: no cover
     pytest.skip("flows/henvisning.toml finnes ikke", allow_module_level=True)
 
-TIMEOUT = 10
 DATE = "20.11.2026"
-UP = "\x1b[A"
-DOWN = "\x1b[B"
-ENTER = "\r"
-CTRL_B = "\x02"
-CTRL_U = "\x15"
-SUBMIT_TEXTAREA = "\x1b\r"
-PROGRESS = r"Spørsmål (\d+) av (\d+)"
-ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|O.|[()][0-9A-Za-z]|[=>78])")
 BOX = re.compile(r"[│╭╮╰╯─┃━┏┓┗┛]")
 
-# full-screen: the instruction each kind of prompt shows
-INFO = "(Enter)"
-LIST = "(piltaster og Enter)"
+# full-screen: the instruction each kind of prompt shows (INFO and LIST: ptyhelp)
 CHECKBOX = "(mellomrom velger"
 DATE_HINT = "(dd.mm.åååå;"
 NUMBER = "(tall;"
@@ -69,20 +73,8 @@ KIND_OF = {
     "textarea": TEXTAREA,
     "text": TEXT,
 }
-REVIEW = "Er svarene riktige?"
 
 Run = Callable[..., CliResult]
-
-
-def loose(text: str) -> str:
-    """A pattern for `text` that also matches when the terminal wrapped or styled it."""
-    gap = r"(?:[\r\n]|\x1b\[[0-9;?]*[A-Za-z])*"
-    return gap.join(r"(?: |[\r\n])?" if c == " " else re.escape(c) for c in text)
-
-
-def screen(text: str) -> str:
-    """Output without escape sequences."""
-    return ESCAPES.sub("", text).replace("\r", "")
 
 
 def norm(text: str) -> str:
@@ -138,68 +130,13 @@ def identify(chunk: str) -> StepInfo | None:
 # --- a session in a pty --------------------------------------------------------------------------
 
 
-class Session:
-    """A spawned script in a pty, with helpers to wait for prompts and answer them."""
-
-    def __init__(
-        self, command: str, env: dict[str, str], cwd: Path, timeout: float = TIMEOUT
-    ) -> None:
-        self.timeout = timeout
-        self.child = pexpect.spawn(
-            "/bin/bash",
-            ["-c", command],
-            env=env,
-            cwd=str(cwd),
-            dimensions=(50, 140),
-            encoding="utf-8",
-            timeout=TIMEOUT,
-        )
-        self.out: list[str] = []
-        self.child.logfile_read = self
-
-    # logfile protocol: keep everything the terminal got
-    def write(self, data: str) -> None:
-        self.out.append(data)
-
-    def flush(self) -> None:
-        pass
-
-    @property
-    def text(self) -> str:
-        return "".join(self.out)
-
-    def expect(self, pattern: object) -> int:
-        try:
-            return int(self.child.expect(pattern, timeout=self.timeout))
-        except pexpect.TIMEOUT:
-            raise AssertionError(
-                f"Ventet på {pattern!r}; skjermen slutter med:\n{screen(self.text)[-3000:]}"
-            ) from None
-        except pexpect.EOF:
-            raise AssertionError(
-                f"Programmet sluttet før {pattern!r}:\n{screen(self.text)[-3000:]}"
-            ) from None
-
-    def send(self, keys: str) -> None:
-        self.child.send(keys)
-
-    def finish(self) -> int:
-        self.expect(pexpect.EOF)
-        self.child.close()
-        return int(self.child.exitstatus if self.child.exitstatus is not None else -1)
-
-    def close(self) -> None:
-        if self.child.isalive():
-            self.child.terminate(force=True)
-
-
 @pytest.fixture
 def spawn(script: str, cli_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., Session]]:
     sessions: list[Session] = []
 
     def start(args: list[object], timeout: float = TIMEOUT) -> Session:
         command = "exec " + shlex.join([script, *map(str, args)])
-        s = Session(command, cli_env, tmp_path, timeout)
+        s = Session(command, cli_env, tmp_path, timeout=timeout)
         sessions.append(s)
         return s
 

@@ -15,32 +15,29 @@ from pathlib import Path
 
 import pytest
 from conftest import PROVE_ANSWERS, CliResult, real_flow
+from ptyhelp import (
+    CTRL_B,
+    DOWN,
+    ENTER,
+    F1,
+    INFO,
+    LIST,
+    PROGRESS,
+    REVIEW,
+    SUBMIT_TEXTAREA,
+    Session,
+    loose,
+    screen,
+)
 
-pexpect = pytest.importorskip("pexpect")
-
-TIMEOUT = 10
-DOWN = "\x1b[B"
-ENTER = "\r"
-F1 = "\x1bOP"
-CTRL_B = "\x02"
-SUBMIT_TEXTAREA = "\x1b\r"
-PROGRESS = r"Spørsmål (\d+) av (\d+)"
-ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|O.|[()][0-9A-Za-z]|[=>78])")
+TEXT = "(< tilbake, ? hjelp)"
+TEXT_OPTIONAL = "(flere linjer: avslutt med Esc og så Enter; < tilbake, ? hjelp; kan stå tomt)"
+DATE = "(dd.mm.åååå; < tilbake, ? hjelp)"
+NUMBER = "(tall; < tilbake, ? hjelp)"
+CHECKBOX = "(mellomrom velger, Enter bekrefter; < tilbake, ? hjelp)"
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 Run = Callable[..., CliResult]
-
-
-def loose(text: str) -> str:
-    """A pattern for `text` that also matches when the terminal wrapped or styled it."""
-    gap = r"(?:[\r\n]|\x1b\[[0-9;?]*[A-Za-z])*"
-    # a wrapped line may lose the space where it broke
-    return gap.join(r"(?: |[\r\n])?" if c == " " else re.escape(c) for c in text)
-
-
-def screen(text: str) -> str:
-    """Output without escape sequences (for messages in assertion failures)."""
-    return ESCAPES.sub("", text).replace("\r", "")
 
 
 def colour_codes(text: str) -> list[str]:
@@ -59,79 +56,6 @@ def colour_codes(text: str) -> list[str]:
                 break
             i += 1
     return found
-
-
-class Session:
-    """A spawned script in a pty, with helpers to wait for prompts and answer them."""
-
-    def __init__(
-        self, command: str, env: dict[str, str], cwd: Path, log: list[str] | None = None
-    ) -> None:
-        self.child = pexpect.spawn(
-            "/bin/bash",
-            ["-c", command],
-            env=env,
-            cwd=str(cwd),
-            dimensions=(50, 140),
-            encoding="utf-8",
-            timeout=TIMEOUT,
-        )
-        self.out: list[str] = [] if log is None else log
-        self.child.logfile_read = self
-
-    # logfile protocol: keep everything the terminal got
-    def write(self, data: str) -> None:
-        self.out.append(data)
-
-    def flush(self) -> None:
-        pass
-
-    @property
-    def text(self) -> str:
-        return "".join(self.out)
-
-    def expect(self, pattern: str | list[object], timeout: float = TIMEOUT) -> int:
-        try:
-            return int(self.child.expect(pattern, timeout=timeout))
-        except pexpect.TIMEOUT:
-            raise AssertionError(
-                f"Ventet på {pattern!r}; skjermen slutter med:\n{screen(self.text)[-3000:]}"
-            ) from None
-        except pexpect.EOF:
-            raise AssertionError(
-                f"Programmet sluttet før {pattern!r}:\n{screen(self.text)[-3000:]}"
-            ) from None
-
-    def step(self, position: int, count: int | None = None) -> None:
-        """Wait for the progress line of question `position` (of `count`)."""
-        total = str(count) if count is not None else r"\d+"
-        self.expect(rf"Spørsmål {position} av {total}\b")
-
-    def send(self, keys: str) -> None:
-        self.child.send(keys)
-
-    def ready(self, hint: str) -> None:
-        """Wait until the prompt shows its instruction, then keys are safe to send."""
-        self.expect(loose(hint))
-
-    def finish(self) -> int:
-        self.expect(pexpect.EOF, timeout=TIMEOUT)
-        self.child.close()
-        return int(self.child.exitstatus if self.child.exitstatus is not None else -1)
-
-    def close(self) -> None:
-        if self.child.isalive():
-            self.child.terminate(force=True)
-
-
-LIST = "(piltaster og Enter)"
-TEXT = "(< tilbake, ? hjelp)"
-TEXT_OPTIONAL = "(flere linjer: avslutt med Esc og så Enter; < tilbake, ? hjelp; kan stå tomt)"
-DATE = "(dd.mm.åååå; < tilbake, ? hjelp)"
-NUMBER = "(tall; < tilbake, ? hjelp)"
-CHECKBOX = "(mellomrom velger, Enter bekrefter; < tilbake, ? hjelp)"
-INFO = "(Enter)"
-REVIEW = "Er svarene riktige?"
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from typing import Any
 import pexpect
 import pytest
 from conftest import PROVE_ANSWERS, real_flow
+from ptyhelp import Session
 
 from omsorgslinje.engine import Interview
 from omsorgslinje.loader import load_flow
@@ -70,14 +71,14 @@ def plain_script(flow: Flow, answers: Mapping[str, Any]) -> list[list[str]]:
     return script
 
 
-class Session:
-    """One run of the installed script in a pseudo-terminal."""
+class Run(Session):
+    """One run of the installed script in a pseudo-terminal, answered from a script of lines."""
 
     def __init__(self, script: str, args: list[str], env: dict[str, str], cwd: Path) -> None:
-        self.child = pexpect.spawn(
-            script, args, env=env, cwd=str(cwd), encoding="utf-8", timeout=20, dimensions=(40, 120)
+        # lines are buffered by the terminal: no need to wait before sending
+        super().__init__(
+            [script, *args], env, cwd, timeout=20, dimensions=(40, 120), delaybeforesend=None
         )
-        self.child.delaybeforesend = None  # lines are buffered by the terminal; no need to wait
 
     def drive(self, script: list[list[str]], start: int = 0, stop: int | None = None) -> None:
         """Answer questions `start`.. from `script`; Ctrl-C at question `stop` (len: review)."""
@@ -94,11 +95,25 @@ class Session:
             return
         self.child.sendline("")
 
-    def finish(self) -> tuple[int | None, str]:
-        self.child.expect(pexpect.EOF)
-        output = self.child.before or ""
-        self.child.close()
-        return self.child.exitstatus, output
+    def up_to_the_role(self, plain: bool) -> None:
+        """Go on from the first (info) step, give «AB» as initials, and wait at the question
+        about the role (the test flow, plain or full-screen)."""
+        if plain:
+            self.child.expect(ASK)
+            self.child.sendline("")
+            self.child.expect("Initialer")
+            self.child.sendline("AB")
+            self.child.expect("Skriv nummeret")
+        else:
+            self.child.expect("Gå videre")
+            self.child.send("\r")
+            self.child.expect("Initialer eller saksreferanse")
+            self.child.send("AB\r")
+            self.child.expect("Hvilken rolle har du")
+
+    def finish(self) -> tuple[int | None, str]:  # type: ignore[override]
+        """The exit status and the output since the last match (here the output is wanted)."""
+        return self.end()
 
 
 def drafts_in(home: Path) -> list[Path]:
@@ -112,8 +127,8 @@ def mode(path: Path) -> int:
 
 @pytest.fixture
 def spawn(script: str, cli_env: dict[str, str], tmp_path: Path) -> Any:
-    def run(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> Session:
-        return Session(script, [str(a) for a in args], {**cli_env, **(env or {})}, tmp_path)
+    def run(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> Run:
+        return Run(script, [str(a) for a in args], {**cli_env, **(env or {})}, tmp_path)
 
     return run
 
@@ -122,6 +137,17 @@ def spawn(script: str, cli_env: dict[str, str], tmp_path: Path) -> Any:
 def prove_script(flow_file: Path) -> list[list[str]]:
     answers = tomllib.loads(PROVE_ANSWERS)["svar"]
     return plain_script(load_flow(flow_file), answers)
+
+
+def reference_note(
+    spawn: Any, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
+) -> Path:
+    """The test flow's note made in one go, without interruption, to compare with."""
+    reference = tmp_path / "referanse.md"
+    whole = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", reference)
+    whole.drive(prove_script)
+    assert whole.finish()[0] == 0
+    return reference
 
 
 def interrupt_and_resume(
@@ -190,10 +216,7 @@ def test_ctrl_c_at_every_prompt_of_oppdager_then_resume_gives_the_same_note(
 def test_ctrl_c_at_every_prompt_of_a_small_flow(
     spawn: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
-    reference = tmp_path / "referanse.md"
-    whole = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", reference)
-    whole.drive(prove_script)
-    assert whole.finish()[0] == 0
+    reference = reference_note(spawn, tmp_path, flow_file, prove_script)
     expected = reference.read_text(encoding="utf-8")
     for stop in range(len(prove_script) + 1):
         out = tmp_path / f"notat-{stop}.md"
@@ -204,18 +227,11 @@ def test_ctrl_c_at_every_prompt_of_a_small_flow(
 def test_ctrl_c_in_the_full_screen_prompts_then_resume_and_go_back(
     spawn: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
-    reference = tmp_path / "referanse.md"
-    whole = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", reference)
-    whole.drive(prove_script)
-    assert whole.finish()[0] == 0
+    reference = reference_note(spawn, tmp_path, flow_file, prove_script)
 
     out = tmp_path / "notat.md"
     s = spawn("start", flow_file, "--dato", DATE, "--ut", out)
-    s.child.expect("Gå videre")
-    s.child.send("\r")
-    s.child.expect("Initialer eller saksreferanse")
-    s.child.send("AB\r")
-    s.child.expect("Hvilken rolle har du")
+    s.up_to_the_role(plain=False)
     s.child.send("\x03")  # Ctrl-C
     code, output = s.finish()
     assert code == 130
@@ -251,10 +267,7 @@ def test_ctrl_c_in_the_full_screen_prompts_then_resume_and_go_back(
 def test_sigkill_while_typing_loses_only_that_answer(
     spawn: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
-    reference = tmp_path / "referanse.md"
-    whole = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", reference)
-    whole.drive(prove_script)
-    assert whole.finish()[0] == 0
+    reference = reference_note(spawn, tmp_path, flow_file, prove_script)
 
     out = tmp_path / "notat.md"
     s = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", out)
@@ -284,18 +297,7 @@ def test_sigkill_while_typing_loses_only_that_answer(
 @pytest.mark.parametrize("plain", [True, False], ids=["enkel", "fullskjerm"])
 def test_sigterm_keeps_the_draft(spawn: Any, home: Path, flow_file: Path, plain: bool) -> None:
     s = spawn("start", flow_file, *(["--enkel"] if plain else []), "--dato", DATE)
-    if plain:
-        s.child.expect(ASK)
-        s.child.sendline("")
-        s.child.expect("Initialer")
-        s.child.sendline("AB")
-        s.child.expect("Skriv nummeret")
-    else:
-        s.child.expect("Gå videre")
-        s.child.send("\r")
-        s.child.expect("Initialer eller saksreferanse")
-        s.child.send("AB\r")
-        s.child.expect("Hvilken rolle har du")
+    s.up_to_the_role(plain)
     s.child.kill(signal.SIGTERM)
     code, output = s.finish()
     assert code == 128 + signal.SIGTERM, output
@@ -307,11 +309,7 @@ def test_sigterm_keeps_the_draft(spawn: Any, home: Path, flow_file: Path, plain:
 
 def test_a_closed_terminal_keeps_the_draft(spawn: Any, home: Path, flow_file: Path) -> None:
     s = spawn("start", flow_file, "--enkel", "--dato", DATE)
-    s.child.expect(ASK)
-    s.child.sendline("")
-    s.child.expect("Initialer")
-    s.child.sendline("AB")
-    s.child.expect("Skriv nummeret")
+    s.up_to_the_role(plain=True)
     pid = s.child.pid
     s.child.ptyproc.fileobj.close()  # the window is closed: the kernel sends SIGHUP
     _, status = os.waitpid(pid, 0)
@@ -446,7 +444,7 @@ def test_stdout_on_a_full_disk(
     prove_script: list[list[str]],
 ) -> None:
     command = f"exec '{script}' start '{flow_file}' --enkel --dato {DATE} > /dev/full"
-    s = Session("/bin/sh", ["-c", command], cli_env, tmp_path)
+    s = Run("/bin/sh", ["-c", command], cli_env, tmp_path)
     s.drive(prove_script)
     code, output = s.finish()
     assert_kept_after_failure(code, output, home, "standard ut", "ikke plass på disken")
