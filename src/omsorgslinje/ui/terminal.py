@@ -187,14 +187,10 @@ class TerminalFrontEnd:
             default=default,
             multiline=step.type == "textarea",
             instruction=hint,
-            validate=lambda text: True if text.strip() in ("<", "?") else _valid(step, text),
+            validate=lambda text: True if _command(text, default) else _valid(step, text),
         )
         reply = _run(q)
-        if isinstance(reply, str) and reply.strip() == "<":
-            return BACK
-        if isinstance(reply, str) and reply.strip() == "?":
-            return HELP
-        return reply
+        return (_command(reply, default) if isinstance(reply, str) else None) or reply
 
     def review(self, iv: Interview) -> str:
         import questionary
@@ -239,6 +235,15 @@ class TerminalFrontEnd:
             sid = _run(q)
             if sid not in (BACK, HELP, None):
                 return str(sid)
+
+
+def _command(text: str, shown: str) -> str | None:
+    """`<` (back) or `?` (help) typed alone, or after the answer the prompt was filled with."""
+    typed = text.strip()
+    for key, command in (("<", BACK), ("?", HELP)):
+        if typed == key or (shown and typed == shown.strip() + key):
+            return command
+    return None
 
 
 def _valid(step: Step, raw: object) -> bool | str:
