@@ -26,6 +26,7 @@ from .model import DOCUMENT_FORMATS, Document, Flow
 from .output import write_private, write_stdout
 from .render import Case, applicable_documents, render
 from .ui.console import say, warn
+from .values import Value
 
 EXTENSIONS = {"md": "md", "txt": "txt", "toml": "toml"}
 
@@ -204,13 +205,91 @@ def _resume(
     return restored.iv, opts.date or draft.date
 
 
+def _completed(
+    flow: Flow, answers: dict[str, Value | None], scope: frozenset[str] | None
+) -> tuple[dict[str, Value | None], list[str]]:
+    """The answers with the defaults filled in, and the required steps still unanswered."""
+    filled = with_defaults(flow, answers, scope)
+    return filled, [s.id for s in missing_required(flow, filled, scope)]
+
+
+def _offer_draft(store: DraftStore, flow: Flow, front: object, opts: RunOptions) -> Draft | None:
+    """The flow's latest draft, when the user chooses to continue it."""
+    found, messages = store.latest_for(flow.id)
+    for line in messages:
+        warn(line)
+    if found is None:
+        return None
+    from .ui.resume import ask_continue
+
+    question = (
+        f"Du har et utkast av «{flow.title}» ({found.id}), startet "
+        f"{stamp(found.started)}, sist endret {stamp(found.changed)}: "
+        f"{found.answered} av {found.total} spørsmål besvart."
+    )
+    if not ask_continue(front, question):
+        return None
+    found.options = draft_options(opts)
+    return found
+
+
+def _new_draft(flow: Flow, date: _dt.date, opts: RunOptions) -> Draft:
+    started = now()
+    return Draft(
+        id=new_id(flow.id, started),
+        flow_id=flow.id,
+        flow_version=flow.version,
+        flow_path=str(Path(flow.path).absolute()) if flow.path else "",
+        started=started,
+        changed=started,
+        date=date,
+        options=draft_options(opts),
+    )
+
+
+def _interview(
+    flow: Flow,
+    opts: RunOptions,
+    iv: Interview,
+    date: _dt.date,
+    store: DraftStore,
+    draft: Draft | None,
+) -> tuple[Interview, _dt.date, DraftSession | None]:
+    """Ask the user, saving a draft after every answer (unless --uten-utkast)."""
+    from .ui.conduct import conduct
+
+    front = _front_end(opts)
+    if draft is None and not opts.no_draft and not opts.answers_files:
+        draft = _offer_draft(store, flow, front, opts)
+    resumed = draft is not None
+    if draft is not None:
+        iv, date = _resume(store, draft, flow, opts)
+        draft.date = date
+    session: DraftSession | None = None
+    if not opts.no_draft:
+        draft = draft or _new_draft(flow, date, opts)
+        draft.flow_version = flow.version
+        session = DraftSession(store, draft, warn)
+        session.save(iv)
+    with _signals_kept():
+        try:
+            iv = conduct(
+                iv,
+                front,  # type: ignore[arg-type]
+                on_change=session.save if session is not None else (lambda iv: None),
+                resumed=resumed,
+            )
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted(_stopped(session)) from None
+        except _Signalled as sig:
+            raise Interrupted(_stopped(session, "Avsluttet."), 128 + sig.signum) from None
+    return iv, date, session
+
+
 def gather(
     flow: Flow, opts: RunOptions, resume: Draft | None = None
 ) -> tuple[Interview, _dt.date, DraftSession | None]:
-    """Answers from files, a draft and, when interactive, from the user.
-
-    Interactive interviews are saved as a draft after every answer (unless --uten-utkast).
-    """
+    """Answers from files, a draft and, when interactive, from the user."""
     aset = merge(opts.answers_files, flow)
     date = opts.date or aset.date or _dt.date.today()
     scope = section_scope(flow, opts.parts)
@@ -222,73 +301,20 @@ def gather(
                 "fordi steget ikke gjelder med de andre svarene."
             )
     store = DraftStore()
-    if resume is not None and not interactive_wanted(opts):
+    if interactive_wanted(opts):
+        return _interview(
+            flow, opts, Interview.start(flow, aset.answers, scope), date, store, resume
+        )
+    if resume is not None:  # a draft finished without asking: it must hold every answer
         iv, date = _resume(store, resume, flow, opts)
-        answers = with_defaults(flow, iv.answers, iv.scope)
-        missing = [s.id for s in missing_required(flow, answers, iv.scope)]
+        answers, missing = _completed(flow, dict(iv.answers), iv.scope)
         if missing:
             raise MissingAnswersError(
                 f"Utkastet {resume.id} er ikke ferdig. Fortsett det i en terminal: "
                 f"`omsorgslinje utkast fortsett {resume.id}`."
             )
         return Interview.start(flow, answers, iv.scope), date, DraftSession(store, resume)
-    if interactive_wanted(opts):
-        from .ui.conduct import conduct
-
-        front = _front_end(opts)
-        iv = Interview.start(flow, aset.answers, scope)
-        session: DraftSession | None = None
-        draft = resume
-        if draft is None and not opts.no_draft and not opts.answers_files:
-            found, messages = store.latest_for(flow.id)
-            for line in messages:
-                warn(line)
-            if found is not None:
-                from .ui.resume import ask_continue
-
-                question = (
-                    f"Du har et utkast av «{flow.title}» ({found.id}), startet "
-                    f"{stamp(found.started)}, sist endret {stamp(found.changed)}: "
-                    f"{found.answered} av {found.total} spørsmål besvart."
-                )
-                if ask_continue(front, question):
-                    draft = found
-                    draft.options = draft_options(opts)
-        resumed = draft is not None
-        if draft is not None:
-            iv, date = _resume(store, draft, flow, opts)
-            draft.date = date
-        if not opts.no_draft:
-            if draft is None:
-                started = now()
-                draft = Draft(
-                    id=new_id(flow.id, started),
-                    flow_id=flow.id,
-                    flow_version=flow.version,
-                    flow_path=str(Path(flow.path).absolute()) if flow.path else "",
-                    started=started,
-                    changed=started,
-                    date=date,
-                    options=draft_options(opts),
-                )
-            draft.flow_version = flow.version
-            session = DraftSession(store, draft, warn)
-            session.save(iv)
-        with _signals_kept():
-            try:
-                iv = conduct(
-                    iv,
-                    front,  # type: ignore[arg-type]
-                    on_change=session.save if session is not None else (lambda iv: None),
-                    resumed=resumed,
-                )
-            except (KeyboardInterrupt, EOFError):
-                raise Interrupted(_stopped(session)) from None
-            except _Signalled as sig:
-                raise Interrupted(_stopped(session, "Avsluttet."), 128 + sig.signum) from None
-        return iv, date, session
-    answers = with_defaults(flow, aset.answers, scope)
-    missing = [s.id for s in missing_required(flow, answers, scope)]
+    answers, missing = _completed(flow, aset.answers, scope)
     if missing:
         raise MissingAnswersError(_missing_message(flow, missing))
     return Interview.start(flow, answers, scope), date, None
