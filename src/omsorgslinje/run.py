@@ -12,8 +12,6 @@ import datetime as _dt
 import os
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,37 +145,6 @@ def draft_options(opts: RunOptions) -> dict[str, object]:
     }
 
 
-class _Signalled(SystemExit):
-    """Raised in a SIGHUP/SIGTERM handler: unwinds the prompt (restoring the terminal)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(128 + signum)
-        self.signum = signum
-
-
-@contextmanager
-def _signals_kept() -> Iterator[None]:
-    """While asking: a closed terminal (SIGHUP) or SIGTERM stops the interview cleanly."""
-    import signal
-
-    def handler(signum: int, frame: object) -> None:
-        raise _Signalled(signum)
-
-    old: dict[int, object] = {}
-    for name in ("SIGHUP", "SIGTERM"):
-        sig = getattr(signal, name, None)
-        if sig is None:
-            continue
-        with contextlib.suppress(ValueError, OSError):  # not in the main thread
-            old[sig] = signal.signal(sig, handler)
-    try:
-        yield
-    finally:
-        for sig, previous in old.items():
-            with contextlib.suppress(ValueError, OSError):
-                signal.signal(sig, previous)  # type: ignore[arg-type]
-
-
 def _stopped(session: DraftSession | None, what: str = "Avbrutt.") -> str:
     if session is None:
         return f"{what} Ingen utkast er lagret (--uten-utkast)."
@@ -271,7 +238,9 @@ def _interview(
         draft.flow_version = flow.version
         session = DraftSession(store, draft, warn)
         session.save(iv)
-    with _signals_kept():
+    from .ui.signals import Signalled, stopped_cleanly
+
+    with stopped_cleanly():
         try:
             iv = conduct(
                 iv,
@@ -281,7 +250,7 @@ def _interview(
             )
         except (KeyboardInterrupt, EOFError):
             raise Interrupted(_stopped(session)) from None
-        except _Signalled as sig:
+        except Signalled as sig:
             raise Interrupted(_stopped(session, "Avsluttet."), 128 + sig.signum) from None
     return iv, date, session
 

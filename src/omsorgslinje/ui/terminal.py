@@ -17,6 +17,7 @@ from ..model import Flow, Step
 from ..values import as_input, display, parse
 from .common import BACK, FINISH, HELP, as_shown, help_text, progress, review_rows
 from .console import console, say
+from .signals import raise_pending
 
 KEYS = "Ctrl-B: tilbake · F1: hjelp og kilde"
 
@@ -61,7 +62,9 @@ def _run(make: Callable[[], Any], list_keys: bool = False) -> Any:
         question = make()
         app = question.application
         app.key_bindings = merge_key_bindings([app.key_bindings, _bindings(list_keys)])
-        return question.unsafe_ask()
+        answer = question.unsafe_ask()
+    raise_pending()  # a closed terminal or SIGTERM while the question was up
+    return answer
 
 
 class TerminalFrontEnd:
