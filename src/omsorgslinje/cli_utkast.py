@@ -98,7 +98,7 @@ def slett(
     ] = False,
 ) -> None:
     """Slett ett utkast, eller alle med --alle."""
-    from .drafts import DraftError, DraftStore
+    from .drafts import DraftStore
     from .errors import UsageError
     from .ui.console import say
 
@@ -113,12 +113,6 @@ def slett(
         raise UsageError(
             "Oppgi hvilket utkast som skal slettes (se `omsorgslinje utkast liste`), eller --alle."
         )
-    path = store.path_of(utkast)
-    if not path.exists():
-        hits = [p for p in store.paths() if p.stem.startswith(utkast)]
-        if len(hits) != 1:
-            what = "passer med flere utkast" if hits else "finnes ikke"
-            raise DraftError(f"Utkastet «{utkast}» {what}. Se `omsorgslinje utkast liste`.")
-        path = hits[0]
+    path = store.find(utkast)
     store.delete(path.stem)
     say(f"Slettet utkastet {path.stem}.")

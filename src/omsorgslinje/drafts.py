@@ -398,15 +398,20 @@ class DraftStore:
             f"Det er flyttet til {aside}, ikke slettet."
         )
 
+    def find(self, ref: str) -> Path:
+        """The file of a draft, by id or a unique beginning of one. Raises DraftError."""
+        path = self.path_of(ref)
+        if path.exists():
+            return path
+        hits = [p for p in self.paths() if p.stem.startswith(ref)]
+        if len(hits) != 1:
+            what = "passer med flere utkast" if hits else "finnes ikke"
+            raise DraftError(f"Utkastet «{ref}» {what}. Se `omsorgslinje utkast liste`.")
+        return hits[0]
+
     def load(self, ref: str) -> Draft:
         """A draft by id or a unique beginning of one. Raises DraftError."""
-        path = self.path_of(ref)
-        if not path.exists():
-            hits = [p for p in self.paths() if p.stem.startswith(ref)]
-            if len(hits) != 1:
-                what = "passer med flere utkast" if hits else "finnes ikke"
-                raise DraftError(f"Utkastet «{ref}» {what}. Se `omsorgslinje utkast liste`.")
-            path = hits[0]
+        path = self.find(ref)
         try:
             return self.read(path)
         except CorruptDraft as bad:
