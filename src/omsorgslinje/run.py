@@ -240,18 +240,18 @@ def _interview(
         session.save(iv)
     from .ui.signals import Signalled, stopped_cleanly
 
-    with stopped_cleanly():
-        try:
+    try:
+        with stopped_cleanly(defer=getattr(front, "defers_signals", False)):
             iv = conduct(
                 iv,
                 front,  # type: ignore[arg-type]
                 on_change=session.save if session is not None else (lambda iv: None),
                 resumed=resumed,
             )
-        except (KeyboardInterrupt, EOFError):
-            raise Interrupted(_stopped(session)) from None
-        except Signalled as sig:
-            raise Interrupted(_stopped(session, "Avsluttet."), 128 + sig.signum) from None
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(_stopped(session)) from None
+    except Signalled as sig:
+        raise Interrupted(_stopped(session, "Avsluttet."), 128 + sig.signum) from None
     return iv, date, session
 
 

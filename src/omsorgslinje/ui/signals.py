@@ -1,11 +1,13 @@
 """A closed terminal (SIGHUP) or SIGTERM while asking: the interview stops cleanly and the draft
 is kept, as with Ctrl-C.
 
-A full-screen prompt runs prompt_toolkit's event loop; a signal can land in the middle of one of
-its tasks (reading keys, accepting an answer), and an exception raised there is printed as
-"Unhandled exception in event loop" with a traceback, then waits for Enter. So while a prompt is
-running, the handler only asks the prompt to end (from the loop, between tasks), and the prompt's
-caller raises afterwards (`raise_pending`), also when the prompt had just been answered.
+The plain front end reads standard input: there the handler raises at once, which ends the read.
+The full-screen front end runs prompt_toolkit's event loop, and a signal can land anywhere in it:
+inside one of its tasks (printed as "Unhandled exception in event loop", then it waits for Enter)
+or while a loop is being built or torn down (left half-made). So there the handler never raises:
+it notes the signal, asks a running prompt to end (from its loop, between tasks), and the front end
+raises at its next safe point (`raise_pending`: before and after every prompt); a prompt that
+starts just after a signal ends itself at its first drawing (`watch`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 _pending: list[int] = []
+_defer = [False]
 
 
 class Signalled(SystemExit):
@@ -41,25 +44,42 @@ def _end(app: Any, signum: int) -> None:
 
 
 def _handler(signum: int, frame: object) -> None:
-    app = _running_app()
-    if app is None:
+    if not _defer[0]:
         raise Signalled(signum)
     _pending.append(signum)
-    app.loop.call_soon_threadsafe(_end, app, signum)
+    app = _running_app()
+    if app is not None:
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            app.loop.call_soon_threadsafe(_end, app, signum)
+
+
+def watch(app: Any) -> None:
+    """Let a prompt that is about to run end itself when a signal came just before it did:
+    the handler cannot reach an application that is not running yet."""
+
+    def check(_: object) -> None:
+        if _pending:
+            _end(app, _pending[0])
+
+    app.after_render += check
 
 
 def raise_pending() -> None:
-    """After a prompt returns: stop here if a signal came while it was running."""
+    """At a safe point of the full-screen front end: stop if a signal came."""
     if _pending:
         raise Signalled(_pending[0])
 
 
 @contextmanager
-def stopped_cleanly() -> Iterator[None]:
-    """While asking, SIGHUP and SIGTERM raise Signalled (see the module's text)."""
+def stopped_cleanly(defer: bool) -> Iterator[None]:
+    """While asking, SIGHUP and SIGTERM stop the interview with Signalled.
+
+    `defer`: the front end runs an event loop and calls `raise_pending` at its safe points.
+    """
     import signal
 
     _pending.clear()
+    _defer[0] = defer
     old: dict[int, Any] = {}
     for name in ("SIGHUP", "SIGTERM"):
         sig = getattr(signal, name, None)
@@ -69,8 +89,10 @@ def stopped_cleanly() -> Iterator[None]:
             old[sig] = signal.signal(sig, _handler)
     try:
         yield
+        raise_pending()  # a signal after the last prompt: the interview still stops
     finally:
         for sig, previous in old.items():
             with contextlib.suppress(ValueError, OSError):
                 signal.signal(sig, previous)
         _pending.clear()
+        _defer[0] = False

@@ -17,7 +17,7 @@ from ..model import Flow, Step
 from ..values import as_input, display, parse
 from .common import BACK, FINISH, HELP, as_shown, help_text, progress, review_rows
 from .console import console, say
-from .signals import raise_pending
+from .signals import raise_pending, watch
 
 KEYS = "Ctrl-B: tilbake · F1: hjelp og kilde"
 
@@ -58,16 +58,20 @@ def _run(make: Callable[[], Any], list_keys: bool = False) -> Any:
     from prompt_toolkit.application.current import create_app_session_from_tty
     from prompt_toolkit.key_binding import merge_key_bindings
 
+    raise_pending()
     with create_app_session_from_tty():
         question = make()
         app = question.application
         app.key_bindings = merge_key_bindings([app.key_bindings, _bindings(list_keys)])
+        watch(app)
         answer = question.unsafe_ask()
     raise_pending()  # a closed terminal or SIGTERM while the question was up
     return answer
 
 
 class TerminalFrontEnd:
+    defers_signals = True  # it runs an event loop: see ui/signals.py
+
     def start(self, flow: Flow, resumed: bool) -> None:
         from rich.panel import Panel
 
