@@ -13,20 +13,14 @@ import typer
 from . import __version__
 from . import cli_options as o
 
-app = typer.Typer(
-    name="omsorgslinje",
-    help=(
+app = o.command_group(
+    "omsorgslinje",
+    (
         "Veiviser gjennom kommunale samhandlingsrutiner. Stiller spørsmålene i rutinens "
         "rekkefølge og lager journalnotat, neste steg og utkast til søknad eller henvisning.\n\n"
         "Dokumentet skrives til standard ut; spørsmål og meldinger går til terminalen."
     ),
-    no_args_is_help=True,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--hjelp", "--help"]},
-    rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    options_metavar="[VALG]",
-    subcommand_metavar="KOMMANDO [ARGUMENTER]...",
 )
 
 

@@ -11,18 +11,14 @@ from typing import Annotated
 
 import typer
 
-flyt_app = typer.Typer(
-    name="flyt",
-    help=(
+from . import cli_options as o
+
+flyt_app = o.command_group(
+    "flyt",
+    (
         "For deg som eier en rutine: se hvilke flyter som finnes, sjekk en flytfil, vis flyten "
         "som diagram, og skriv ut skjemaet for flytformatet. Se docs/flows.md."
     ),
-    no_args_is_help=True,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--hjelp", "--help"]},
-    rich_markup_mode=None,
-    options_metavar="[VALG]",
-    subcommand_metavar="KOMMANDO [ARGUMENTER]...",
 )
 
 

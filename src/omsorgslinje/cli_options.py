@@ -5,9 +5,28 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+HELP_OPTIONS = ["-h", "--hjelp", "--help"]
+
+
+def command_group(name: str, help: str, **extra: Any) -> typer.Typer:
+    """A Typer app (the top level or a group) with our settings: Norwegian metavars, click's
+    plain help (no rich), no completion, help on `-h`/`--hjelp`/`--help`."""
+    return typer.Typer(
+        name=name,
+        help=help,
+        no_args_is_help=True,
+        add_completion=False,
+        context_settings={"help_option_names": HELP_OPTIONS},
+        rich_markup_mode=None,
+        options_metavar="[VALG]",
+        subcommand_metavar="KOMMANDO [ARGUMENTER]...",
+        **extra,
+    )
+
 
 SvarOpt = Annotated[
     list[Path] | None,

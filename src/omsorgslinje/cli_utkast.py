@@ -8,18 +8,13 @@ import typer
 
 from . import cli_options as o
 
-utkast_app = typer.Typer(
-    name="utkast",
-    help=(
+utkast_app = o.command_group(
+    "utkast",
+    (
         "Utkast: svarene lagres etter hvert svar, så ingenting går tapt om du blir avbrutt. "
         "Utkastet slettes når dokumentene er skrevet, og utkast eldre enn 14 dager slettes "
         "ved neste start (OMSORGSLINJE_UTKAST_DAGER eller [utkast] dager i config.toml)."
     ),
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    options_metavar="[VALG]",
-    subcommand_metavar="KOMMANDO [ARGUMENTER]...",
 )
 
 
