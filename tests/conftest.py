@@ -20,6 +20,23 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+# the smallest flow: one text step and a document (tests add steps to it)
+TINY_FLOW = """
+[flow]
+id = "t"
+title = "T"
+version = "1"
+source = "Test"
+[flow.documents.notat]
+template = "t.md.j2"
+
+[[steps]]
+id = "navn"
+type = "text"
+prompt = "Initialer?"
+source = "Test"
+"""
+
 PROVE_FLOW = """\
 [flow]
 id = "prove"

@@ -1,6 +1,7 @@
 """Jinja's syntax errors reach a routine owner in Norwegian."""
 
 import pytest
+from conftest import TINY_FLOW
 from jinja2 import TemplateSyntaxError
 
 from omsorgslinje.expr import compile_condition, environment, syntax_message
@@ -44,21 +45,7 @@ def test_an_unknown_message_keeps_jinjas_words_after_a_norwegian_lead() -> None:
     assert syntax_message("something new") == "Jinja melder: something new"
 
 
-FLOW = """
-[flow]
-id = "t"
-title = "T"
-version = "1"
-source = "Test"
-[flow.documents.notat]
-template = "t.md.j2"
-
-[[steps]]
-id = "navn"
-type = "text"
-prompt = "Initialer?"
-source = "Test"
-"""
+FLOW = TINY_FLOW
 
 
 @pytest.mark.parametrize(

@@ -4,26 +4,16 @@ import datetime
 from pathlib import Path
 
 import pytest
+from conftest import TINY_FLOW
 
 from omsorgslinje.errors import FlowError
 from omsorgslinje.loader import build_flow, load_flow
 from omsorgslinje.model import TEMPLATE_NAMES
 from omsorgslinje.render import Case, context
 
-FLOW = """
-[flow]
-id = "t"
-title = "T"
-version = "1"
-source = "Test"
-[flow.documents.notat]
-template = "t.md.j2"
-
-[[steps]]
-id = "navn"
-type = "text"
-prompt = "Initialer?"
-source = "Test"
+FLOW = (
+    TINY_FLOW
+    + """
 
 [[steps]]
 id = "info"
@@ -31,6 +21,7 @@ type = "info"
 prompt = "Husk å melde for {{ navn }}."
 source = "Test"
 """
+)
 
 
 def _flow(text: str):
