@@ -284,6 +284,16 @@ def render(case: Case, doc: Document, fmt: str) -> str:
     return _tidy(render_template(case.flow, base + ".md.j2", ctx))
 
 
+def render_bytes(case: Case, doc: Document, fmt: str) -> bytes:
+    """One document in one format, as the bytes of its file. A Word file (docx) is made from
+    the Markdown, so a routine owner's template serves every format."""
+    if fmt == "docx":
+        from .docx_render import markdown_to_docx
+
+        return markdown_to_docx(render(case, doc, "md"), title=doc.title)
+    return render(case, doc, fmt).encode("utf-8")
+
+
 def _tidy(text: str) -> str:
     """At most one blank line in a row, no trailing spaces, one final newline."""
     lines = [line.rstrip() for line in text.splitlines()]
