@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -69,10 +69,13 @@ def _undefined(exc: BaseException) -> str | None:
     return str(exc)
 
 
-def next_steps(case: Case) -> list[dict[str, str]]:
-    """Every action of every step that applies, whose `if` holds, in flow order."""
+def next_steps(case: Case, answers: Mapping[str, object] | None = None) -> list[dict[str, str]]:
+    """Every action of every step that applies, whose `if` holds, in flow order.
+
+    `answers` is the context the texts are filled in from (the resolution's by default).
+    """
     res = case.resolution
-    ctx = dict(res.context)
+    ctx = dict(res.context if answers is None else answers)
     out: list[dict[str, str]] = []
     for sid in res.path:
         step = case.flow.step(sid)
@@ -92,16 +95,34 @@ def next_steps(case: Case) -> list[dict[str, str]]:
     return out
 
 
-def context(case: Case, fmt: str) -> dict[str, Any]:
-    """What a template sees. Step ids are variables too, as in `when` conditions."""
+FREE_TEXT = ("text", "textarea")
+
+
+def context(case: Case, fmt: str, keep: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """What a template sees. Step ids are variables too, as in `when` conditions.
+
+    `keep` stands in for every free-text answer (see `verbatim.py`), so that what the user
+    wrote reaches the document untouched by the template's Markdown and its conversion.
+    """
     flow = case.flow
     res = case.resolution
     applies = set(res.path)
+    answers: dict[str, Any] = dict(res.context)
+    if keep is not None:
+        for sid, value in answers.items():
+            if isinstance(value, str) and flow.has_step(sid) and flow.step(sid).type in FREE_TEXT:
+                answers[sid] = keep(value)
+
+    def shown(step_id: str, value: object) -> str:
+        text = display(flow.step(step_id), value)
+        if keep is not None and flow.step(step_id).type in FREE_TEXT and value not in (None, ""):
+            return keep(text)
+        return text
 
     def vis(step_id: str) -> str:
         if step_id not in applies:
             return NOT_APPLICABLE
-        return display(flow.step(step_id), res.counted.get(step_id))
+        return shown(step_id, res.counted.get(step_id))
 
     sections: list[dict[str, Any]] = []
     unanswered: list[dict[str, Any]] = []
@@ -113,7 +134,7 @@ def context(case: Case, fmt: str) -> dict[str, Any]:
         row: dict[str, Any] = {
             "id": sid,
             "spørsmål": step.prompt,
-            "svar": display(step, value),
+            "svar": shown(sid, value),
             "besvart": value is not None and value != [],
             "kilde": step.source,
         }
@@ -130,9 +151,9 @@ def context(case: Case, fmt: str) -> dict[str, Any]:
     for sid in res.path:
         if not flow.step(sid).asks:
             with _flow_text(flow, sid, "Teksten"):
-                tekst = render_text(flow.step(sid).prompt, res.context).strip()
+                tekst = render_text(flow.step(sid).prompt, answers).strip()
             info.append({"id": sid, "tekst": tekst, "kilde": flow.step(sid).source})
-    ctx: dict[str, Any] = dict(res.context)
+    ctx: dict[str, Any] = dict(answers)
     ctx.update(
         {
             "flyt": {
@@ -143,7 +164,7 @@ def context(case: Case, fmt: str) -> dict[str, Any]:
             },
             "dato": case.date,
             "format": fmt,
-            "svar": dict(res.context),
+            "svar": dict(answers),
             "vis": vis,
             "gjelder": lambda step_id: step_id in applies,
             "besvart": lambda step_id: res.counted.get(step_id) not in (None, []),
@@ -151,7 +172,7 @@ def context(case: Case, fmt: str) -> dict[str, Any]:
             "seksjoner": sections,
             "ubesvarte": unanswered,
             "informasjon": info,
-            "neste_steg": next_steps(case),
+            "neste_steg": next_steps(case, answers),
             "kilder": list(sources),
             "ikke_besvart": NOT_ANSWERED,
             "programversjon": __version__,
@@ -267,7 +288,10 @@ def render(case: Case, doc: Document, fmt: str) -> str:
         return tomli_w.dumps(record(case))
     if fmt not in ("md", "txt"):
         raise UsageError(f"Ukjent format «{fmt}». Velg md, txt eller toml.")
-    ctx = context(case, fmt)
+    from .verbatim import Verbatim
+
+    answers = Verbatim()
+    ctx = context(case, fmt, keep=answers.token)
     base = doc.template.removesuffix(".j2").removesuffix(".md")
     if fmt == "txt":
         env = template_env(case.flow)
@@ -277,11 +301,12 @@ def render(case: Case, doc: Document, fmt: str) -> str:
         except Exception:
             pass
         else:
-            return _tidy(render_template(case.flow, txt_name, ctx))
+            return answers.to_text(_tidy(render_template(case.flow, txt_name, ctx)))
         from .plaintext import markdown_to_text
 
-        return _tidy(markdown_to_text(render_template(case.flow, base + ".md.j2", ctx)))
-    return _tidy(render_template(case.flow, base + ".md.j2", ctx))
+        text = markdown_to_text(render_template(case.flow, base + ".md.j2", ctx))
+        return answers.to_text(_tidy(text))
+    return answers.to_markdown(_tidy(render_template(case.flow, base + ".md.j2", ctx)))
 
 
 def render_bytes(case: Case, doc: Document, fmt: str) -> bytes:
