@@ -65,7 +65,16 @@ def environment() -> SandboxedEnvironment:
     )
     env.filters["dato"] = format_date
     env.filters["ja_nei"] = yes_no
+    from .contacts import Contacts
+
+    env.globals["kommune"] = Contacts()  # no profile until kommune.activate chooses one
     return env
+
+
+def install_globals(values: Mapping[str, object]) -> None:
+    """Names every expression and template sees from now on (the municipality profile:
+    kommune.activate). Compiled texts and templates look globals up when they run."""
+    environment().globals.update(values)
 
 
 @cache
