@@ -1,0 +1,312 @@
+"""The municipality profile: its schema, reading it with every problem at its line, which profile
+is in effect, and the texts flows and templates get from `kommune`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import REPO
+
+from omsorgslinje import kommune
+from omsorgslinje.contacts import KNOWN, NATIONAL, Contacts, UnknownContact, unknown_keys
+from omsorgslinje.expr import environment, render_text
+
+SCHEMA = json.loads(kommune.SCHEMA_PATH.read_text(encoding="utf-8"))
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+SHIPPED = sorted((REPO / "kommuner").glob("*.toml"))
+TODAY = _dt.date(2026, 12, 3)
+
+GOOD = """\
+[municipality]
+name = "Prøvik kommune"
+number = "9999"
+website = "https://www.provik.invalid"
+checked = 2026-11-30
+
+[contacts.barnevernstjenesten]
+phone = "11 22 33 44"
+hours = "mandag–fredag 08.00–15.30"
+email = "barnevern@provik.invalid"
+
+[contacts.barnevernvakt]
+phone = "55 66 77 88"
+
+[contacts.familieteam]
+name = "familieteamet"
+phone = "+47 12 12 12 12"
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_profile_after() -> Iterator[None]:
+    """A test that activates a profile leaves the shared environment as it found it."""
+    yield
+    kommune.activate(kommune.Selected(None, "test"))
+
+
+def _profile(tmp_path: Path, text: str = GOOD, name: str = "provik.toml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _jsonable(data: object) -> object:
+    """TOML dates as the strings JSON Schema expects."""
+    if isinstance(data, dict):
+        return {k: _jsonable(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_jsonable(v) for v in data]
+    if isinstance(data, _dt.date):
+        return data.isoformat()
+    return data
+
+
+# ------------------------------------------------------------------------------------------
+# The schema and the shipped profiles
+
+
+def test_schema_is_valid_and_the_loaders_source_of_keys() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    assert set(SCHEMA["properties"]) == set(kommune.TOP_KEYS)
+    assert set(SCHEMA["$defs"]["contact"]["properties"]) == set(kommune.CONTACT_KEYS)
+    assert set(SCHEMA["$defs"]["municipality"]["properties"]) == set(kommune.MUNICIPALITY_KEYS)
+    for key in KNOWN:  # the schema's description lists every known key
+        assert key in SCHEMA["$defs"]["key"]["description"]
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_profile_validates_and_loads(path: Path) -> None:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert [e.message for e in VALIDATOR.iter_errors(_jsonable(data))] == []
+    profile, problems = kommune.read_profile(path, TODAY)
+    assert problems == []
+    assert profile is not None and profile.id == path.stem
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_profile_has_no_number_the_project_cannot_vouch_for(path: Path) -> None:
+    profile = kommune.load_profile(path)
+    assert [c.key for c in profile.contacts.values() if c.phone] == []
+    assert not re.search(r"\d{2} ?\d{2} ?\d{2} ?\d{2}", path.read_text(encoding="utf-8"))
+
+
+def test_shipped_profiles_are_lillehammer_and_bergen_with_the_routines_services() -> None:
+    by_number = {kommune.load_profile(p).number: kommune.load_profile(p) for p in SHIPPED}
+    assert by_number["3405"].name == "Lillehammer kommune"
+    assert by_number["4601"].name == "Bergen kommune"
+    common = {
+        "barnevernstjenesten",
+        "barnevernvakt",
+        "koordinerende_enhet",
+        "fagavdeling_oppvekst",
+        "psykisk_helse_rus",
+        "helsestasjon",
+        "nav",
+        "legevakt",
+    }
+    assert set(by_number["3405"].contacts) >= common
+    assert set(by_number["4601"].contacts) >= common | {"afr_lar", "vurderingsenheten"}
+
+
+def test_wheel_ships_the_profiles() -> None:
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    include = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert include["kommuner"] == "omsorgslinje/kommuner"
+
+
+# ------------------------------------------------------------------------------------------
+# Reading: every problem at its line
+
+
+def test_good_profile_loads(tmp_path: Path) -> None:
+    profile, problems = kommune.read_profile(_profile(tmp_path), TODAY)
+    assert problems == []
+    assert profile is not None
+    assert (profile.id, profile.name, profile.number) == ("provik", "Prøvik kommune", "9999")
+    assert profile.contacts["barnevernvakt"].name == "barnevernvakten"  # the known name
+    assert profile.contacts["familieteam"].phone == "+47 12 12 12 12"
+
+
+def _problems(tmp_path: Path, text: str) -> list[str]:
+    _, problems = kommune.read_profile(_profile(tmp_path, text), TODAY)
+    return [str(p) for p in problems]
+
+
+def test_every_problem_with_file_and_line(tmp_path: Path) -> None:
+    text = GOOD.replace('phone = "55 66 77 88"', 'telefon = "55 66 77 88"').replace(
+        'email = "barnevern@provik.invalid"', 'email = "barnevern"'
+    )
+    text += '\n[contacts.ukjent]\nphone = "12 34 56 78"\n'
+    found = _problems(tmp_path, text)
+    path = str(tmp_path / "provik.toml")
+    assert found == [
+        f"{path}:10: «email» i [contacts.barnevernstjenesten] må være en e-postadresse, "
+        "for eksempel «post@kommune.no».",
+        f"{path}:13: Ukjent nøkkel «telefon» i [contacts.barnevernvakt]. Tillatte nøkler: "
+        "name, phone, email, address, hours, website, note.",
+        f"{path}:19: «ukjent» er ikke en av de kjente kontaktene, og må ha «name» (navnet slik "
+        f"det står i en setning). Kjente: {', '.join(KNOWN)}.",
+    ]
+
+
+def test_bad_phone_and_missing_number(tmp_path: Path) -> None:
+    text = GOOD.replace('number = "9999"\n', "").replace("11 22 33 44", "11 22 333")
+    found = _problems(tmp_path, text)
+    path = str(tmp_path / "provik.toml")
+    assert (
+        found[0] == f"{path}:1: Mangler «number» (kommunenummeret, fire siffer) i [municipality]."
+    )
+    assert found[1].startswith(f"{path}:7: «phone» i [contacts.barnevernstjenesten] har 7 siffer")
+
+
+def test_national_numbers_cannot_be_changed(tmp_path: Path) -> None:
+    found = _problems(tmp_path, GOOD + '\n[contacts.politi]\nphone = "12 34 56 78"\n')
+    assert found == [
+        f"{tmp_path / 'provik.toml'}:19: «politi» er et nasjonalt nummer (112) og kan ikke "
+        "endres i kommuneprofilen."
+    ]
+
+
+def test_toml_syntax_error_has_its_line(tmp_path: Path) -> None:
+    found = _problems(tmp_path, GOOD.replace('phone = "55 66 77 88"', "phone = 55 66 77 88"))
+    assert len(found) == 1
+    assert found[0].startswith(f"{tmp_path / 'provik.toml'}:13: Ugyldig TOML")
+
+
+def test_old_check_date_is_a_warning(tmp_path: Path) -> None:
+    profile, problems = kommune.read_profile(
+        _profile(tmp_path, GOOD.replace("2026-11-30", "2025-06-01")), TODAY
+    )
+    assert profile is not None
+    assert [(p.line, p.warning) for p in problems] == [(5, True)]
+    assert "mer enn ett år siden" in problems[0].message
+
+
+def test_numbers_without_check_date_is_a_warning(tmp_path: Path) -> None:
+    _, problems = kommune.read_profile(_profile(tmp_path, GOOD.replace("checked", "#")), TODAY)
+    assert [(p.line, p.warning) for p in problems] == [(1, True)]
+
+
+def test_load_profile_raises_with_every_error(tmp_path: Path) -> None:
+    path = _profile(tmp_path, GOOD.replace('"9999"', '"99"').replace("website =", "nettside ="))
+    with pytest.raises(kommune.ProfileError) as info:
+        kommune.load_profile(path)
+    assert info.value.exit_code == 2
+    assert [p.line for p in info.value.problems] == [3, 4]
+    assert "--kommune ingen" in info.value.message
+
+
+# ------------------------------------------------------------------------------------------
+# Which profile is in effect
+
+
+def test_option_then_environment_then_configuration_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OMSORGSLINJE_HJEM", str(tmp_path / "hjem"))
+    assert kommune.select(None, {}).profile is None
+    user = kommune.user_profile_path()
+    user.parent.mkdir(parents=True)
+    user.write_text(GOOD, encoding="utf-8")
+    chosen = kommune.select(None, {})
+    assert chosen.profile is not None and chosen.profile.number == "9999"
+    assert chosen.origin == "konfigurasjonsmappen" and chosen.path == user
+    chosen = kommune.select(None, {kommune.ENV: "bergen"})
+    assert chosen.profile is not None and chosen.profile.number == "4601"
+    assert chosen.origin == "miljøvariabelen OMSORGSLINJE_KOMMUNE=bergen"
+    chosen = kommune.select("3405", {kommune.ENV: "bergen"})
+    assert chosen.profile is not None and chosen.profile.name == "Lillehammer kommune"
+    assert kommune.select("ingen", {kommune.ENV: "bergen"}).profile is None
+    assert kommune.select(None, {kommune.ENV: "ingen"}).profile is None
+
+
+def test_unknown_id_names_the_built_in_profiles() -> None:
+    with pytest.raises(kommune.ProfileError) as info:
+        kommune.select("oslo", {})
+    assert "Fant ingen kommuneprofil «oslo»" in info.value.message
+    assert "bergen, lillehammer" in info.value.message
+
+
+def test_missing_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(kommune.ProfileError) as info:
+        kommune.select(str(tmp_path / "finnes-ikke.toml"), {})
+    assert f"{tmp_path / 'finnes-ikke.toml'}: Filen finnes ikke." in info.value.message
+
+
+# ------------------------------------------------------------------------------------------
+# The texts
+
+
+def test_ring_gives_the_profiles_numbers(tmp_path: Path) -> None:
+    kommune.activate(kommune.select(str(_profile(tmp_path)), {}))
+    text = render_text(
+        '{{ kommune.ring("barnevernstjenesten", "Meld bekymringen til", vakt="barnevernvakt") }}',
+        {},
+    )
+    assert text == (
+        "Meld bekymringen til barnevernstjenesten på 11 22 33 44 (mandag–fredag 08.00–15.30). "
+        "Utenfor åpningstiden: barnevernvakten på 55 66 77 88."
+    )
+    assert render_text('{{ kommune.tlf("familieteam") }}', {}) == "+47 12 12 12 12"
+    assert render_text("{{ kommune.navn }} ({{ kommune.nummer }})", {}) == "Prøvik kommune (9999)"
+    assert str(
+        Contacts(kommune.load_profile(_profile(tmp_path))).kontakt("barnevernstjenesten")
+    ) == (
+        "Barnevernstjenesten: telefon 11 22 33 44, åpent mandag–fredag 08.00–15.30, "
+        "e-post barnevern@provik.invalid."
+    )
+
+
+def test_missing_number_gives_the_honest_text(tmp_path: Path) -> None:
+    kommune.activate(kommune.select("lillehammer", {}))
+    text = render_text('{{ kommune.ring("barnevernvakt") }}', {})
+    assert text == (
+        "Ring barnevernvakten (telefonnummeret finner du på www.lillehammer.kommune.no; "
+        "er noen i fare nå, ring 112)."
+    )
+    assert render_text('{{ kommune.tlf("barnevernvakt") }}', {}) == ""
+
+
+def test_without_a_profile_only_national_numbers_appear() -> None:
+    c = Contacts()
+    for key in KNOWN:
+        digits = re.findall(r"\d[\d ]*\d", c.ring(key))
+        assert set(digits) <= {"112", "116 117"}, key
+    assert c.ring("legevakt") == "Ring legevakten på 116 117."
+    assert "kommunens nettside" in c.ring("barnevernstjenesten")
+    assert c.utenfor_kontortid() == (
+        "Utenfor kontortid: ring barnevernvakten (telefonnummeret finner du på kommunens "
+        "nettside), eller legevakten på 116 117. Er noen i fare nå: ring 112."
+    )
+
+
+def test_national_numbers_are_built_in() -> None:
+    c = Contacts()
+    assert {k: c.tlf(k) for k in NATIONAL} == {
+        "politi": "112",
+        "ambulanse": "113",
+        "legevakt_nasjonal": "116 117",
+        "alarmtelefonen": "116 111",
+        "politi_ikke_akutt": "02800",
+    }
+
+
+def test_unknown_contact_is_a_clear_error() -> None:
+    with pytest.raises(UnknownContact) as info:
+        render_text('{{ kommune.ring("barnevern") }}', {})
+    assert "Ukjent kontakt «barnevern»" in info.value.message
+
+
+def test_unknown_keys_in_a_template_are_found() -> None:
+    tree = environment().parse(
+        '{{ kommune.ring("legevakt") }}\n{{ kommune.tlf("legevagt") }}\n'
+        '{{ kommune.ring("nav", "Ring", vakt="barnevernvagt") }}'
+    )
+    assert unknown_keys(tree) == [("legevagt", 2), ("barnevernvagt", 3)]
