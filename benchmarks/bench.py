@@ -288,6 +288,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             replay, {**env, "OMSORGSLINJE_INGEN_BUFFER": "1"}
         ),
     }
+    # a 96 kB answer full of Markdown's characters, to plain text: linear, not a rescan per line
+    txt_flow = work / "txt" / "svar.toml"
+    (txt_flow.parent / "templates").mkdir(parents=True)
+    txt_flow.write_text(
+        '[flow]\nid = "svar"\ntitle = "T"\nversion = "1"\nsource = "T"\n'
+        '[flow.documents.notat]\ntemplate = "svar.md.j2"\n\n'
+        '[[steps]]\nid = "s"\ntype = "textarea"\nprompt = "Svar?"\nsource = "T"\n',
+        encoding="utf-8",
+    )
+    (txt_flow.parent / "templates" / "svar.md.j2").write_text(
+        "# Notat\n\n- **Svar:** {{ s }}\n\n| Felt | Svar |\n|---|---|\n| s | {{ s }} |\n",
+        encoding="utf-8",
+    )
+    line = "*a* _b_ `c` | d __e__ **f** [g](h) # i\n"
+    for name, text in (("lite", line), ("stort", line * (96_000 // len(line)))):
+        (work / f"{name}.toml").write_text("[svar]\ns = '''\n" + text + "'''\n", encoding="utf-8")
+    for name in ("lite", "stort"):
+        cmd = [script, "start", str(txt_flow), "--svar", str(work / f"{name}.toml"), "-f", "txt"]
+        commands[f"{name} svar til txt"] = lambda cmd=cmd: run_once(cmd, env)  # type: ignore[misc]
     copier = args.copier or shutil.which("copier")
     copier_note = "copier er ikke installert: `pip install copier` i et eget venv, og gi --copier"
     if copier:
@@ -351,6 +370,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         (f"{small} steg < 1 s", flows[small], "s", 1.0),
         (f"{large} steg ≤ 2,2 × {small} steg", flows[large] / flows[small], "×", 2.2),
         ("svar → neste spørsmål < 50 ms", latency * 1000, "ms", 50.0),
+        (
+            "96 kB svar til txt ≤ 1,5 × lite svar",
+            ms["stort svar til txt"] / ms["lite svar til txt"],
+            "×",
+            1.5,
+        ),
         ("topp-RSS replay < 60 MB", rss, "MB", 60.0),
     ]
     if copier:
