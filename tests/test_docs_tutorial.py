@@ -72,7 +72,7 @@ def test_tutorial_flow_matches_the_schema(tmp_path: Path) -> None:
 
     import jsonschema
 
-    from omsorgslinje.loader import SCHEMA_PATH
+    from omsorgslinje.loader_fields import SCHEMA_PATH
 
     flow = next(b for lang, b, _, _ in blocks(tutorial()) if lang == "toml" and "[flow]" in b)
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

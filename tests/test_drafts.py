@@ -15,22 +15,15 @@ from pathlib import Path
 import pytest
 from conftest import PROVE_FLOW, write_flow
 
-from omsorgslinje import drafts
+from omsorgslinje import draft_file, draft_session
+from omsorgslinje.draft_file import Draft, DraftError, from_toml, new_id, to_toml
+from omsorgslinje.draft_session import DraftSession, capture, describe_lost, restore
 from omsorgslinje.drafts import (
     CORRUPT_DIR,
     OLDER_DIR,
-    Draft,
-    DraftError,
-    DraftSession,
     DraftStore,
-    capture,
     clean_up_old,
-    describe_lost,
-    from_toml,
-    new_id,
-    restore,
     retention_days,
-    to_toml,
 )
 from omsorgslinje.engine import Interview
 from omsorgslinje.loader import load_flow
@@ -56,7 +49,7 @@ def store(tmp_path: Path) -> DraftStore:
 
 
 def blank_draft(flow: Flow, draft_id: str | None = None) -> Draft:
-    started = drafts.now()
+    started = draft_file.now()
     return Draft(
         id=draft_id or new_id(flow.id, started),
         flow_id=flow.id,
@@ -447,7 +440,7 @@ def test_internal_error_names_the_draft_never_the_answer(
 
     session = DraftSession(store, blank_draft(flow, "prove-feil"))
     session.save(answered(flow, True, SECRET))
-    assert session.path == drafts.ACTIVE
+    assert session.path == draft_session.ACTIVE
 
     def boom(ref: str, opts: object) -> int:
         raise RuntimeError(f"noe gikk galt med {SECRET}")
@@ -456,7 +449,7 @@ def test_internal_error_names_the_draft_never_the_answer(
     try:
         code = __main__.main(["start", "prove"])
     finally:
-        drafts.ACTIVE = None
+        draft_session.ACTIVE = None
     err = capsys.readouterr().err
     assert code == 1
     assert "Intern feil" in err and "RuntimeError" in err

@@ -13,11 +13,11 @@ import jsonschema
 import pytest
 from conftest import PROVE_FLOW, REPO
 
-from omsorgslinje import loader
+from omsorgslinje import loader_fields
 from omsorgslinje.__main__ import main
 from omsorgslinje.model import STEP_TYPES
 
-SCHEMA = json.loads(loader.SCHEMA_PATH.read_text(encoding="utf-8"))
+SCHEMA = json.loads(loader_fields.SCHEMA_PATH.read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 BUILT_IN = sorted((REPO / "flows").glob("*.toml"))
 
@@ -44,13 +44,13 @@ def test_test_flow_validates() -> None:
 
 def test_loader_keys_come_from_the_schema() -> None:
     defs = SCHEMA["$defs"]
-    assert set(SCHEMA["properties"]) == loader.TOP_KEYS
-    assert set(defs["flow"]["properties"]) == loader.FLOW_KEYS
-    assert set(defs["step"]["properties"]) == loader.STEP_KEYS
-    assert set(defs["document"]["properties"]) == loader.DOCUMENT_KEYS
-    assert set(defs["choice"]["properties"]) == loader.CHOICE_KEYS
-    assert set(defs["action"]["properties"]) == loader.ACTION_KEYS
-    assert set(defs["validation"]["properties"]) == loader.VALIDATION_KEYS
+    assert set(SCHEMA["properties"]) == loader_fields.TOP_KEYS
+    assert set(defs["flow"]["properties"]) == loader_fields.FLOW_KEYS
+    assert set(defs["step"]["properties"]) == loader_fields.STEP_KEYS
+    assert set(defs["document"]["properties"]) == loader_fields.DOCUMENT_KEYS
+    assert set(defs["choice"]["properties"]) == loader_fields.CHOICE_KEYS
+    assert set(defs["action"]["properties"]) == loader_fields.ACTION_KEYS
+    assert set(defs["validation"]["properties"]) == loader_fields.VALIDATION_KEYS
     assert tuple(defs["step"]["properties"]["type"]["enum"]) == STEP_TYPES
 
 
@@ -65,7 +65,12 @@ def test_schema_rejects_what_the_loader_rejects() -> None:
 
 def test_docs_reference_names_every_key() -> None:
     docs = (REPO / "docs" / "flows.md").read_text(encoding="utf-8")
-    for key in loader.FLOW_KEYS | loader.STEP_KEYS | loader.DOCUMENT_KEYS | loader.ACTION_KEYS:
+    for key in (
+        loader_fields.FLOW_KEYS
+        | loader_fields.STEP_KEYS
+        | loader_fields.DOCUMENT_KEYS
+        | loader_fields.ACTION_KEYS
+    ):
         assert f"| `{key}` |" in docs, key
 
 

@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _draft_note() -> str:
     """Where the interview's draft is, when there is one (never what it holds)."""
-    drafts = sys.modules.get("omsorgslinje.drafts")
+    drafts = sys.modules.get("omsorgslinje.draft_session")
     path = getattr(drafts, "ACTIVE", None)
     try:
         if path is None or not path.exists():

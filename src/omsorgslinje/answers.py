@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AnswersError, InvalidValue
-from .loader import LineIndex, read_toml
 from .model import Flow
+from .toml_text import LineIndex, read_toml
 from .values import Value, allowed_values, coerce, display
 
 KNOWN_TABLES = {"svar", "omsorgslinje", "neste_steg"}

@@ -2,102 +2,35 @@
 
 The imperative shell around the engine. Everything it decides is plain: which answers, which
 front end, which documents, where they go. Errors are raised as OmsorgslinjeError; the command
-line maps them to messages and exit codes.
+line maps them to messages and exit codes. The options are in `run_options.py`, the documents
+in `run_documents.py`; this module gathers the answers and runs a flow or a draft to the end.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import os
-import re
-import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .answers import answers_document, merge
-from .drafts import Draft, DraftError, DraftSession, DraftStore, new_id, now, stamp
+from .answers import merge
+from .draft_file import Draft, DraftError, new_id, now, stamp
+from .draft_session import DraftSession
+from .drafts import DraftStore
 from .engine import Interview, missing_required, resolve, with_defaults
 from .errors import Interrupted, MissingAnswersError, OmsorgslinjeError, UsageError
 from .loader import load_flow
-from .model import DOCUMENT_FORMATS, Document, Flow
-from .output import write_private, write_stdout
-from .render import Case, applicable_documents, render
+from .model import Flow
+from .run_documents import emit
+from .run_options import (
+    RunOptions,
+    draft_options,
+    interactive_wanted,
+    precheck,
+    resolve_flow,
+    section_scope,
+    terminal_can_do_more,
+)
 from .ui.console import say, warn
 from .values import Value
-
-EXTENSIONS = {"md": "md", "txt": "txt", "toml": "toml"}
-
-
-@dataclass
-class RunOptions:
-    answers_files: list[Path] = field(default_factory=list)
-    interactive: bool | None = None  # None: only when standard input is a terminal
-    plain: bool = False
-    fmt: str = "md"
-    out: Path | None = None
-    document: str | None = None
-    out_dir: Path | None = None
-    overwrite: bool = False
-    parts: list[str] = field(default_factory=list)
-    date: _dt.date | None = None
-    keep_draft: bool = False
-    no_draft: bool = False
-
-
-def resolve_flow(ref: str) -> Flow:
-    from .resources import find_flow
-
-    path = find_flow(ref)
-    if path is None:
-        raise UsageError(
-            f"Fant ingen flyt som heter «{ref}». Se `omsorgslinje flyt liste`, eller oppgi en fil."
-        )
-    return load_flow(path)
-
-
-def slug(text: str) -> str:
-    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
-def section_scope(flow: Flow, parts: list[str]) -> frozenset[str] | None:
-    """The steps of the named sections: by name, or a unique beginning or part of it
-    (`--del rusmiddelbruk` for the part «Henvisningen: rusmiddelbruk»)."""
-    if not parts:
-        return None
-    names = [s for s in flow.sections if s]
-    chosen: list[str] = []
-    for part in parts:
-        want = slug(part)
-        exact = [n for n in names if slug(n) == want]
-        hits = (
-            exact
-            or [n for n in names if slug(n).startswith(want)]
-            or [n for n in names if want in slug(n)]
-        )
-        if len(hits) != 1:
-            listing = "\n".join(f"  - {n}" for n in names)
-            what = "passer med flere deler" if hits else "finnes ikke"
-            raise UsageError(f"Delen «{part}» {what}. Delene i flyten «{flow.id}»:\n{listing}")
-        chosen.append(hits[0])
-    return frozenset(s.id for s in flow.steps if s.section in chosen)
-
-
-def terminal_can_do_more() -> bool:
-    term = os.environ.get("TERM", "")
-    return bool(term) and term not in ("dumb", "unknown")
-
-
-def interactive_wanted(opts: RunOptions) -> bool:
-    if opts.interactive is False:
-        return False
-    return sys.stdin.isatty()
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in DOCUMENT_FORMATS:
-        raise UsageError(f"Ukjent format «{fmt}». Velg en av: {', '.join(DOCUMENT_FORMATS)}.")
 
 
 def _missing_message(flow: Flow, missing: list[str]) -> str:
@@ -110,19 +43,6 @@ def _missing_message(flow: Flow, missing: list[str]) -> str:
     return "\n".join(lines)
 
 
-def pick_document(case: Case, name: str | None) -> Document:
-    flow = case.flow
-    if name is None:
-        return flow.primary_document
-    doc = flow.document(name)
-    if doc is None:
-        names = ", ".join(d.name for d in flow.documents)
-        raise UsageError(f"Flyten «{flow.id}» har ikke dokumentet «{name}». Dokumenter: {names}.")
-    if doc not in applicable_documents(case):
-        raise UsageError(f"Dokumentet «{name}» gjelder ikke i denne saken (vilkår: {doc.when}).")
-    return doc
-
-
 def _front_end(opts: RunOptions) -> object:
     if opts.plain or not terminal_can_do_more():
         from .ui.plain import PlainFrontEnd
@@ -131,18 +51,6 @@ def _front_end(opts: RunOptions) -> object:
     from .ui.terminal import TerminalFrontEnd
 
     return TerminalFrontEnd()
-
-
-def draft_options(opts: RunOptions) -> dict[str, object]:
-    """What a draft keeps of the options, to finish the same way later (paths made absolute)."""
-    return {
-        "format": opts.fmt,
-        "ut": str(opts.out.absolute()) if opts.out is not None else None,
-        "ut_mappe": str(opts.out_dir.absolute()) if opts.out_dir is not None else None,
-        "dokument": opts.document,
-        "deler": list(opts.parts),
-        "enkel": opts.plain,
-    }
 
 
 def _stopped(session: DraftSession | None, what: str = "Avbrutt.") -> str:
@@ -155,7 +63,7 @@ def _resume(
     store: DraftStore, draft: Draft, flow: Flow, opts: RunOptions
 ) -> tuple[Interview, _dt.date]:
     """The interview a draft holds; reports answers the changed flow cannot take."""
-    from .drafts import describe_lost, restore
+    from .draft_session import describe_lost, restore
 
     restored = restore(draft, flow)
     copy = None
@@ -289,89 +197,6 @@ def gather(
     return Interview.start(flow, answers, scope), date, None
 
 
-def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
-    """Write the documents where the options say."""
-    import tomli_w
-
-    case = Case(flow, iv.answers, date)
-    if opts.parts:
-        ids = [sid for sid in resolve(flow, iv.answers).path if iv.in_scope(sid)]
-        text = tomli_w.dumps(answers_document(flow, dict(iv.answers), date, ids))
-        _deliver(text, opts.out, opts.overwrite, "delsvarene")
-        return
-    if opts.out_dir is not None:
-        from .output import ensure_private_dir, reason
-
-        try:
-            ensure_private_dir(opts.out_dir)
-        except OSError as exc:
-            from .errors import WriteError
-
-            raise WriteError(f"Kunne ikke lage mappen {opts.out_dir}: {reason(exc)}.") from None
-        docs = applicable_documents(case)
-        if opts.document:
-            docs = [pick_document(case, opts.document)]
-        # render everything first: a template error writes nothing
-        texts: list[tuple[Path, str]] = []
-        if opts.fmt != "toml":
-            for doc in docs:
-                path = opts.out_dir / f"{doc.filename or doc.name}.{EXTENSIONS[opts.fmt]}"
-                texts.append((path, render(case, doc, opts.fmt)))
-        record = opts.out_dir / f"{flow.id}-svar.toml"
-        texts.append((record, render(case, flow.primary_document, "toml")))
-        _write_all(texts, opts.overwrite)
-        for path, _ in texts:
-            say(f"Skrev {path}")
-        return
-    doc = pick_document(case, opts.document)
-    _deliver(render(case, doc, opts.fmt), opts.out, opts.overwrite, doc.title)
-
-
-def _write_all(texts: list[tuple[Path, str]], overwrite: bool) -> None:
-    """Write every file, or none: on failure, files this run created are removed again."""
-    from .errors import WriteError
-
-    if not overwrite:
-        for path, _ in texts:
-            if path.exists():
-                raise WriteError(
-                    f"Filen {path} finnes fra før. Bruk --overskriv for å erstatte den."
-                )
-    created: list[Path] = []
-    try:
-        for path, text in texts:
-            existed = path.exists()
-            write_private(path, text, overwrite=overwrite)
-            if not existed:
-                created.append(path)
-    except BaseException:
-        for path in created:
-            with contextlib.suppress(OSError):
-                path.unlink()
-        raise
-
-
-def _deliver(text: str, out: Path | None, overwrite: bool, what: str) -> None:
-    if out is None:
-        write_stdout(text)
-        return
-    write_private(out, text, overwrite=overwrite)
-    say(f"Skrev {what} til {out}")
-
-
-def _precheck(opts: RunOptions) -> None:
-    _check_format(opts.fmt)
-    if opts.out is not None and opts.out_dir is not None:
-        raise UsageError("Bruk enten --ut eller --ut-mappe, ikke begge.")
-    if opts.out is not None and not opts.overwrite and opts.out.is_file():
-        from .errors import WriteError
-
-        raise WriteError(
-            f"Filen {opts.out} finnes fra før. Bruk --overskriv for å erstatte den, "
-            "eller velg et annet navn."
-        )
-
-
 def _clean_up(store: DraftStore) -> None:
     from .drafts import clean_up_old
 
@@ -403,7 +228,7 @@ def _finish(
 
 
 def run_flow(ref: str, opts: RunOptions) -> int:
-    _precheck(opts)
+    precheck(opts)
     _clean_up(DraftStore())
     flow = resolve_flow(ref)
     iv, date, session = gather(flow, opts)
@@ -445,7 +270,7 @@ def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
     if overrides.get("out_dir") is not None:
         opts.out = None
     try:
-        _precheck(opts)
+        precheck(opts)
     except OmsorgslinjeError as exc:
         exc.message += (
             f"\nUtkastet {draft.id} er ikke endret; fortsett med "

@@ -1,6 +1,6 @@
 """`omsorgslinje flyt ...`: for routine owners. List, check, draw flows; print the schema.
 
-Registered in cli.py with one line. Imports stay inside the commands (start-up time).
+Registered in cli/__init__.py with one line. Imports stay inside the commands (start-up time).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from . import cli_options as o
+from . import options as o
 
 flyt_app = o.command_group(
     "flyt",
@@ -38,7 +38,7 @@ class Listed:
 
 
 def _origin(path: Path, explicit: bool) -> str:
-    from .resources import builtin_flows_dir
+    from ..resources import builtin_flows_dir
 
     if explicit:
         return "fil"
@@ -52,7 +52,7 @@ def _origin(path: Path, explicit: bool) -> str:
 
 def _flow_files(extra: list[Path]) -> list[tuple[Path, bool]]:
     """Every flow file: the user's own and the built-in ones (flow_dirs order), then --flyt."""
-    from .resources import flow_dirs
+    from ..resources import flow_dirs
 
     files: list[tuple[Path, bool]] = []
     seen: set[Path] = set()
@@ -75,7 +75,7 @@ def _flow_files(extra: list[Path]) -> list[tuple[Path, bool]]:
 
 
 def list_flows(extra: list[Path]) -> list[Listed]:
-    from .loader import read_flow
+    from ..loader import read_flow
 
     out: list[Listed] = []
     first: dict[str, Path] = {}
@@ -135,9 +135,9 @@ def liste(flyt: FlytFilOpt = None) -> None:
     De innebygde flytene og dine egne. Egne flyter legger du i mappen «flyter» i konfigurasjonsmappen (se `--hjelp` for
     `omsorgslinje`), eller i mappene i miljøvariabelen OMSORGSLINJE_FLYTER.
     """
-    from .output import write_stdout
-    from .resources import user_config_dir
-    from .ui.console import say, warn
+    from ..output import write_stdout
+    from ..resources import user_config_dir
+    from ..ui.console import say, warn
 
     listed = list_flows(list(flyt or []))
     rows = [["ID", "TITTEL", "VERSJON", "RUTINE", "HVOR"]]
@@ -178,11 +178,11 @@ def sjekk(
 
     Ett problem per linje: «fil:linje: steg-id: melding». Avslutter med 0 når det ikke er
     feil (advarsler er lov), og 1 når det er feil."""
-    from .check import check_file, has_errors, summary
-    from .errors import Problem
-    from .output import write_stdout
-    from .resources import find_flow
-    from .ui.console import say
+    from ..check import check_file, has_errors, summary
+    from ..errors import Problem
+    from ..output import write_stdout
+    from ..resources import find_flow
+    from ..ui.console import say
 
     paths: list[Path] = []
     problems: list[Problem] = []
@@ -222,10 +222,10 @@ def vis(
 
     Deler, steg, betingelser på pilene, info-steg og neste steg: hold den opp mot den skrevne
     rutinen. Mermaid og dot blir bilder med mmdc og Graphviz (se README)."""
-    from .diagram import FORMATS, render_diagram
-    from .errors import UsageError
-    from .output import write_stdout
-    from .run import resolve_flow
+    from ..diagram import FORMATS, render_diagram
+    from ..errors import UsageError
+    from ..output import write_stdout
+    from ..run_options import resolve_flow
 
     fmt = format.lower()
     if fmt not in FORMATS:
@@ -239,7 +239,7 @@ def skjema() -> None:
 
     Lagre det og bruk det i editoren din (taplo: `#:schema ./flyt-skjema.json` øverst i
     flytfilen)."""
-    from .loader import SCHEMA_PATH
-    from .output import write_stdout
+    from ..loader_fields import SCHEMA_PATH
+    from ..output import write_stdout
 
     write_stdout(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__
-from . import cli_options as o
+from .. import __version__
+from . import options as o
 
 app = o.command_group(
     "omsorgslinje",
@@ -63,7 +63,8 @@ RUN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
 
 
 def _run(flow: str, given: dict[str, Any]) -> None:
-    from .run import RunOptions, run_flow
+    from ..run import run_flow
+    from ..run_options import RunOptions
 
     opts = RunOptions(
         answers_files=list(given["svar"] or []),
@@ -124,10 +125,10 @@ _run_command(
 )
 
 
-from .cli_utkast import utkast_app  # noqa: E402
+from .utkast import utkast_app  # noqa: E402
 
 app.add_typer(utkast_app, name="utkast", help="Lagrede svar: vis, fortsett eller slett utkast.")
 
-from .cli_flyt import flyt_app  # noqa: E402
+from .flyt import flyt_app  # noqa: E402
 
 app.add_typer(flyt_app, name="flyt", help="For rutineeiere: list, sjekk og vis flyter; skjemaet.")

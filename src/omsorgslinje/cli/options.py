@@ -108,8 +108,8 @@ def case_date(text: str | None) -> _dt.date | None:
     """The `--dato` option as a date; a Norwegian message naming the option when it is not."""
     if not text:
         return None
-    from .errors import InvalidValue, UsageError
-    from .values import parse_date
+    from ..errors import InvalidValue, UsageError
+    from ..values import parse_date
 
     try:
         return parse_date(text)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from . import cli_options as o
+from . import options as o
 
 utkast_app = o.command_group(
     "utkast",
@@ -21,8 +21,9 @@ utkast_app = o.command_group(
 @utkast_app.command("liste", options_metavar="[VALG]")
 def liste() -> None:
     """Vis utkastene: flyt, når de ble startet og sist endret, og hvor langt de er kommet."""
-    from .drafts import DraftStore, clean_up_old, stamp
-    from .ui.console import say, warn
+    from ..draft_file import stamp
+    from ..drafts import DraftStore, clean_up_old
+    from ..ui.console import say, warn
 
     store = DraftStore()
     for line in clean_up_old(store):
@@ -67,7 +68,7 @@ def fortsett(
     behold_utkast: o.BeholdOpt = False,
 ) -> None:
     """Fortsett et utkast der det stoppet. Du kan fortsatt gå tilbake."""
-    from .run import resume_flow
+    from ..run import resume_flow
 
     overrides: dict[str, object] = {
         "plain": enkel,
@@ -93,9 +94,9 @@ def slett(
     ] = False,
 ) -> None:
     """Slett ett utkast, eller alle med --alle."""
-    from .drafts import DraftStore
-    from .errors import UsageError
-    from .ui.console import say
+    from ..drafts import DraftStore
+    from ..errors import UsageError
+    from ..ui.console import say
 
     store = DraftStore()
     if alle:

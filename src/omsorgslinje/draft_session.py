@@ -1,0 +1,187 @@
+"""One interview's draft: saved after every answer, and resumed against the flow as it is now.
+
+`DraftSession.save` is the interview loop's `on_change`; a failing save never stops the
+interview. `restore` rebuilds the interview a draft holds, and reports answers the flow no
+longer has or accepts (by step id, never the answer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .draft_file import Draft, now
+from .drafts import DraftStore
+from .errors import InvalidValue, WriteError
+
+if TYPE_CHECKING:
+    from .engine import Interview
+    from .model import Flow
+    from .values import Value
+
+# where the current interview's draft is, for the internal-error message in __main__
+ACTIVE: Path | None = None
+
+
+def progress_of(iv: Interview) -> tuple[int, int]:
+    """How far: questions answered among the questions that apply, and their count."""
+    asking = [sid for sid in iv.path if iv.flow.step(sid).asks]
+    counted = iv.counted
+    return sum(1 for sid in asking if sid in counted), len(asking)
+
+
+def capture(draft: Draft, iv: Interview) -> Draft:
+    """The draft updated to where the interview stands."""
+    answered, total = progress_of(iv)
+    return replace(
+        draft,
+        answers=dict(iv.answers),
+        cursor=iv.cursor,
+        trail=tuple(iv.trail),
+        editing=iv.editing,
+        scope=iv.scope,
+        answered=answered,
+        total=total,
+        changed=now(),
+    )
+
+
+# -- resuming ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Restored:
+    iv: Interview
+    gone: list[str]  # steps answered in the draft that the flow no longer has
+    unfit: list[str]  # steps whose saved answer the flow no longer accepts
+    version_changed: bool
+
+    @property
+    def lost(self) -> list[str]:
+        return [*self.gone, *self.unfit]
+
+
+def restore(draft: Draft, flow: Flow) -> Restored:
+    """The interview a draft holds, against the flow as it is now.
+
+    With the same flow version and every answer still fitting, the interview stands exactly
+    where it stopped (also mid-way through changing an answer). Otherwise it resumes at the
+    first step that applies and has no answer; answers to steps that are gone, or that no
+    longer fit their step, are reported by step id.
+    """
+    from .engine import Interview
+    from .values import coerce
+
+    answers: dict[str, Value | None] = {}
+    gone: list[str] = []
+    unfit: list[str] = []
+    for sid, value in draft.answers.items():
+        if not flow.has_step(sid):
+            gone.append(sid)
+            continue
+        step = flow.step(sid)
+        if value is None:
+            answers[sid] = None
+            continue
+        try:
+            answers[sid] = coerce(step, value)
+        except InvalidValue:
+            unfit.append(sid)
+    scope = draft.scope
+    if scope is not None:
+        scope = frozenset(s for s in scope if flow.has_step(s))
+    version_changed = draft.flow_version != flow.version
+    fresh = Interview.start(flow, answers, scope)
+    trail = tuple(s for s in draft.trail if flow.has_step(s) and s in answers)
+    if version_changed or gone or unfit:
+        iv = replace(fresh, trail=trail)
+    else:
+        cursor = draft.cursor
+        if cursor is not None and cursor not in fresh.path:
+            cursor = fresh.pending()
+        iv = replace(
+            fresh, cursor=cursor, trail=trail, editing=draft.editing and cursor is not None
+        )
+    return Restored(iv, gone, unfit, version_changed)
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+
+class DraftSession:
+    """The draft of the interview under way: `save` is the interview loop's `on_change`.
+
+    A failing save never stops the interview: the first failure is reported once (through
+    `warn`) and saving is tried again at the next answer.
+    """
+
+    def __init__(self, store: DraftStore, draft: Draft, warn: Any = None) -> None:
+        self.store = store
+        self.draft = draft
+        self.warn = warn
+        self.failed = False
+        self.saved = False
+
+    @property
+    def id(self) -> str:
+        return self.draft.id
+
+    @property
+    def path(self) -> Path:
+        return self.store.path_of(self.draft.id)
+
+    def save(self, iv: Interview) -> None:
+        global ACTIVE
+        self.draft = capture(self.draft, iv)
+        try:
+            self.store.save(self.draft)
+        except WriteError as exc:
+            if not self.failed and self.warn is not None:
+                self.warn(f"Advarsel: utkastet ble ikke lagret. {exc.message}")
+            self.failed = True
+            return
+        if self.failed and self.warn is not None:
+            self.warn("Utkastet er lagret igjen.")
+        self.failed = False
+        self.saved = True
+        ACTIVE = self.path
+
+    def delete(self) -> None:
+        global ACTIVE
+        self.store.delete(self.draft.id)
+        ACTIVE = None
+
+    def how_to_go_on(self) -> str:
+        if not self.saved:
+            return "Utkastet kunne ikke lagres."
+        return (
+            f"Svarene er lagret som utkast {self.id}; fortsett med "
+            f"`omsorgslinje utkast fortsett {self.id}`."
+        )
+
+
+def describe_lost(restored: Restored, draft: Draft, copy: Path | None) -> list[str]:
+    """Messages for a draft resumed against a changed flow. Step ids only, never answers."""
+    lines: list[str] = []
+    if restored.version_changed:
+        lines.append(
+            f"Flyten «{draft.flow_id}» er endret siden utkastet ble laget "
+            f"(versjon {draft.flow_version or 'ukjent'} → {restored.iv.flow.version}). "
+            "Du fortsetter der svarene fortsatt passer."
+        )
+    if restored.gone:
+        lines.append(
+            "Disse stegene finnes ikke lenger, og svarene på dem er ikke med videre: "
+            + ", ".join(restored.gone)
+            + "."
+        )
+    if restored.unfit:
+        lines.append(
+            "Disse svarene passer ikke lenger til steget og må gis på nytt: "
+            + ", ".join(restored.unfit)
+            + "."
+        )
+    if copy is not None and restored.lost:
+        lines.append(f"Utkastet slik det var, er tatt vare på i {copy}.")
+    return lines

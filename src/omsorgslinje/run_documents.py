@@ -1,0 +1,105 @@
+"""Running a flow, the documents: which one, rendered how, written where.
+
+`emit` writes the documents where the options say: standard output, a file (`--ut`), or every
+document that applies into a folder (`--ut-mappe`, all files or none).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+from pathlib import Path
+
+from .answers import answers_document
+from .engine import Interview, resolve
+from .errors import UsageError
+from .model import Document, Flow
+from .output import write_private, write_stdout
+from .render import Case, applicable_documents, render
+from .run_options import RunOptions
+from .ui.console import say
+
+EXTENSIONS = {"md": "md", "txt": "txt", "toml": "toml"}
+
+
+def pick_document(case: Case, name: str | None) -> Document:
+    flow = case.flow
+    if name is None:
+        return flow.primary_document
+    doc = flow.document(name)
+    if doc is None:
+        names = ", ".join(d.name for d in flow.documents)
+        raise UsageError(f"Flyten «{flow.id}» har ikke dokumentet «{name}». Dokumenter: {names}.")
+    if doc not in applicable_documents(case):
+        raise UsageError(f"Dokumentet «{name}» gjelder ikke i denne saken (vilkår: {doc.when}).")
+    return doc
+
+
+def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
+    """Write the documents where the options say."""
+    import tomli_w
+
+    case = Case(flow, iv.answers, date)
+    if opts.parts:
+        ids = [sid for sid in resolve(flow, iv.answers).path if iv.in_scope(sid)]
+        text = tomli_w.dumps(answers_document(flow, dict(iv.answers), date, ids))
+        _deliver(text, opts.out, opts.overwrite, "delsvarene")
+        return
+    if opts.out_dir is not None:
+        from .output import ensure_private_dir, reason
+
+        try:
+            ensure_private_dir(opts.out_dir)
+        except OSError as exc:
+            from .errors import WriteError
+
+            raise WriteError(f"Kunne ikke lage mappen {opts.out_dir}: {reason(exc)}.") from None
+        docs = applicable_documents(case)
+        if opts.document:
+            docs = [pick_document(case, opts.document)]
+        # render everything first: a template error writes nothing
+        texts: list[tuple[Path, str]] = []
+        if opts.fmt != "toml":
+            for doc in docs:
+                path = opts.out_dir / f"{doc.filename or doc.name}.{EXTENSIONS[opts.fmt]}"
+                texts.append((path, render(case, doc, opts.fmt)))
+        record = opts.out_dir / f"{flow.id}-svar.toml"
+        texts.append((record, render(case, flow.primary_document, "toml")))
+        _write_all(texts, opts.overwrite)
+        for path, _ in texts:
+            say(f"Skrev {path}")
+        return
+    doc = pick_document(case, opts.document)
+    _deliver(render(case, doc, opts.fmt), opts.out, opts.overwrite, doc.title)
+
+
+def _write_all(texts: list[tuple[Path, str]], overwrite: bool) -> None:
+    """Write every file, or none: on failure, files this run created are removed again."""
+    from .errors import WriteError
+
+    if not overwrite:
+        for path, _ in texts:
+            if path.exists():
+                raise WriteError(
+                    f"Filen {path} finnes fra før. Bruk --overskriv for å erstatte den."
+                )
+    created: list[Path] = []
+    try:
+        for path, text in texts:
+            existed = path.exists()
+            write_private(path, text, overwrite=overwrite)
+            if not existed:
+                created.append(path)
+    except BaseException:
+        for path in created:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
+
+
+def _deliver(text: str, out: Path | None, overwrite: bool, what: str) -> None:
+    if out is None:
+        write_stdout(text)
+        return
+    write_private(out, text, overwrite=overwrite)
+    say(f"Skrev {what} til {out}")

@@ -1,0 +1,115 @@
+"""Running a flow, the options: what the command line asked for, and which flow it names.
+
+`RunOptions` holds them; `resolve_flow` finds a flow by name or file, `section_scope` the steps
+of the sections named with `--del`; `interactive_wanted` and `terminal_can_do_more` decide the
+front end; `draft_options` is what a draft keeps to finish the same way later.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UsageError
+from .loader import load_flow
+from .model import DOCUMENT_FORMATS, Flow
+
+
+@dataclass
+class RunOptions:
+    answers_files: list[Path] = field(default_factory=list)
+    interactive: bool | None = None  # None: only when standard input is a terminal
+    plain: bool = False
+    fmt: str = "md"
+    out: Path | None = None
+    document: str | None = None
+    out_dir: Path | None = None
+    overwrite: bool = False
+    parts: list[str] = field(default_factory=list)
+    date: _dt.date | None = None
+    keep_draft: bool = False
+    no_draft: bool = False
+
+
+def resolve_flow(ref: str) -> Flow:
+    from .resources import find_flow
+
+    path = find_flow(ref)
+    if path is None:
+        raise UsageError(
+            f"Fant ingen flyt som heter «{ref}». Se `omsorgslinje flyt liste`, eller oppgi en fil."
+        )
+    return load_flow(path)
+
+
+def slug(text: str) -> str:
+    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def section_scope(flow: Flow, parts: list[str]) -> frozenset[str] | None:
+    """The steps of the named sections: by name, or a unique beginning or part of it
+    (`--del rusmiddelbruk` for the part «Henvisningen: rusmiddelbruk»)."""
+    if not parts:
+        return None
+    names = [s for s in flow.sections if s]
+    chosen: list[str] = []
+    for part in parts:
+        want = slug(part)
+        exact = [n for n in names if slug(n) == want]
+        hits = (
+            exact
+            or [n for n in names if slug(n).startswith(want)]
+            or [n for n in names if want in slug(n)]
+        )
+        if len(hits) != 1:
+            listing = "\n".join(f"  - {n}" for n in names)
+            what = "passer med flere deler" if hits else "finnes ikke"
+            raise UsageError(f"Delen «{part}» {what}. Delene i flyten «{flow.id}»:\n{listing}")
+        chosen.append(hits[0])
+    return frozenset(s.id for s in flow.steps if s.section in chosen)
+
+
+def terminal_can_do_more() -> bool:
+    term = os.environ.get("TERM", "")
+    return bool(term) and term not in ("dumb", "unknown")
+
+
+def interactive_wanted(opts: RunOptions) -> bool:
+    if opts.interactive is False:
+        return False
+    return sys.stdin.isatty()
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in DOCUMENT_FORMATS:
+        raise UsageError(f"Ukjent format «{fmt}». Velg en av: {', '.join(DOCUMENT_FORMATS)}.")
+
+
+def draft_options(opts: RunOptions) -> dict[str, object]:
+    """What a draft keeps of the options, to finish the same way later (paths made absolute)."""
+    return {
+        "format": opts.fmt,
+        "ut": str(opts.out.absolute()) if opts.out is not None else None,
+        "ut_mappe": str(opts.out_dir.absolute()) if opts.out_dir is not None else None,
+        "dokument": opts.document,
+        "deler": list(opts.parts),
+        "enkel": opts.plain,
+    }
+
+
+def precheck(opts: RunOptions) -> None:
+    check_format(opts.fmt)
+    if opts.out is not None and opts.out_dir is not None:
+        raise UsageError("Bruk enten --ut eller --ut-mappe, ikke begge.")
+    if opts.out is not None and not opts.overwrite and opts.out.is_file():
+        from .errors import WriteError
+
+        raise WriteError(
+            f"Filen {opts.out} finnes fra før. Bruk --overskriv for å erstatte den, "
+            "eller velg et annet navn."
+        )
