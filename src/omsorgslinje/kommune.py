@@ -25,7 +25,7 @@ from typing import Any
 
 from .contacts import KNOWN, NATIONAL, Contact, Contacts, Profile
 from .errors import OmsorgslinjeError, Problem
-from .loader import LineIndex, read_toml
+from .toml_text import LineIndex, read_toml
 
 SCHEMA_PATH = Path(__file__).with_name("kommune_schema.json")
 ENV = "OMSORGSLINJE_KOMMUNE"
