@@ -310,3 +310,24 @@ def test_unknown_keys_in_a_template_are_found() -> None:
         '{{ kommune.ring("nav", "Ring", vakt="barnevernvagt") }}'
     )
     assert unknown_keys(tree) == [("legevagt", 2), ("barnevernvagt", 3)]
+
+
+# ------------------------------------------------------------------------------------------
+# The routine owner's documentation
+
+
+def test_docs_example_profile_loads_without_problems(tmp_path: Path) -> None:
+    text = (REPO / "docs" / "kommune.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(.*?)```", text, re.S)
+    assert block is not None
+    profile, problems = kommune.read_profile(_profile(tmp_path, block.group(1)), TODAY)
+    assert problems == [] and profile is not None
+    assert set(profile.contacts) == {"barnevernstjenesten", "barnevernvakt", "familieteam"}
+
+
+def test_docs_list_every_known_and_national_key() -> None:
+    text = (REPO / "docs" / "kommune.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([a-z_]+)` \|", text, re.M)
+    assert [k for k in listed if k in KNOWN or k in NATIONAL] == [*KNOWN, *NATIONAL]
+    for key, known in KNOWN.items():
+        assert f"| `{key}` | {known.name} |" in text
