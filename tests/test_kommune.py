@@ -331,3 +331,45 @@ def test_docs_list_every_known_and_national_key() -> None:
     assert [k for k in listed if k in KNOWN or k in NATIONAL] == [*KNOWN, *NATIONAL]
     for key, known in KNOWN.items():
         assert f"| `{key}` | {known.name} |" in text
+
+
+# ------------------------------------------------------------------------------------------
+# The flows: the profile's numbers in the next steps of the documents
+
+
+def _case_text(flow_name: str, example: str, changes: dict[str, object], doc: str) -> str:
+    from omsorgslinje.answers import merge
+    from omsorgslinje.loader import load_flow
+    from omsorgslinje.render import Case, render
+
+    flow = load_flow(REPO / "flows" / f"{flow_name}.toml")
+    answers = dict(merge([REPO / "examples" / f"{example}.toml"], flow).answers)
+    answers.update(changes)
+    document = flow.document(doc)
+    assert document is not None
+    return render(Case(flow, answers, _dt.date(2026, 11, 20)), document, "txt")
+
+
+def test_report_not_made_gives_the_numbers_in_the_next_steps(tmp_path: Path) -> None:
+    not_yet = {"barnevern_meldt": "ikke_enda"}
+    without = _case_text("oppdager", "oppdager-akutt", not_yet, "notat")
+    assert "barnevernstjenesten (telefonnummeret finner du på kommunens nettside)" in without
+    kommune.activate(kommune.select(str(_profile(tmp_path)), {}))
+    text = _case_text("oppdager", "oppdager-akutt", not_yet, "notat")
+    assert "barnevernstjenesten på 11 22 33 44" in text
+    assert "barnevernvakten på 55 66 77 88" in text
+
+
+def test_information_not_given_names_the_service_and_where_its_number_is() -> None:
+    kommune.activate(kommune.select("lillehammer", {}))
+    text = _case_text("oppdager", "oppdager-gravid", {"opplysning_gitt": "ikke_enda"}, "notat")
+    assert (
+        "Ring tjenesteområdet psykisk helsearbeid og rusomsorg (telefonnummeret finner du på "
+        "www.lillehammer.kommune.no)." in " ".join(text.split())
+    )
+
+
+def test_tiltak_d_gives_the_legevakt() -> None:
+    kommune.activate(kommune.select("bergen", {}))
+    text = _case_text("henvisning", "henvisning-full", {"tiltak_d": "valgt"}, "referat")
+    assert "Ring Bergen legevakt på 116 117." in " ".join(text.split())
