@@ -15,7 +15,7 @@ from typing import Any
 from .errors import AnswersError, InvalidValue
 from .model import Flow
 from .toml_text import LineIndex, read_toml
-from .values import Value, allowed_values, coerce, display
+from .values import Value, allowed_values, check, coerce, display
 
 KNOWN_TABLES = {"svar", "omsorgslinje", "neste_steg"}
 
@@ -52,38 +52,58 @@ def read_answers_file(path: Path, flow: Flow) -> tuple[dict[str, Value | None], 
             )
     meta = data.get("omsorgslinje", {})
     date = None
-    if isinstance(meta, dict):
-        fid = meta.get("flyt")
-        if isinstance(fid, str) and fid != flow.id:
-            raise AnswersError(f"{name}: Svarfilen gjelder flyten «{fid}», ikke «{flow.id}».")
-        raw_date = meta.get("dato")
-        if isinstance(raw_date, _dt.date):
-            date = raw_date if not isinstance(raw_date, _dt.datetime) else raw_date.date()
-        elif raw_date is not None:
-            raise AnswersError(
-                f"{name}:{_line(text, 'dato')}: «dato» må være en TOML-dato, for eksempel 2026-11-22."
-            )
+    if not isinstance(meta, dict):
+        raise AnswersError(
+            f"{name}:{_line(text, 'omsorgslinje')}: [omsorgslinje] må være en tabell."
+        )
+    fid = meta.get("flyt")
+    if fid is not None and not isinstance(fid, str):
+        raise AnswersError(
+            f"{name}:{_line(text, 'flyt')}: «flyt» må være flytens id som tekst, "
+            f'for eksempel flyt = "{flow.id}".'
+        )
+    if isinstance(fid, str) and fid != flow.id:
+        raise AnswersError(f"{name}: Svarfilen gjelder flyten «{fid}», ikke «{flow.id}».")
+    raw_date = meta.get("dato")
+    if isinstance(raw_date, _dt.date):
+        date = raw_date if not isinstance(raw_date, _dt.datetime) else raw_date.date()
+        if date.year < 1000:
+            raise AnswersError(f"{name}:{_line(text, 'dato')}: «dato» må ha et firesifret år.")
+    elif raw_date is not None:
+        raise AnswersError(
+            f"{name}:{_line(text, 'dato')}: «dato» må være en TOML-dato, for eksempel 2026-11-22."
+        )
     raw = data.get("svar", {})
     if not isinstance(raw, dict):
         raise AnswersError(f"{name}:{_line(text, 'svar')}: [svar] må være en tabell.")
     out: dict[str, Value | None] = {}
+    found: list[str] = []
     for sid, value in raw.items():
         if not flow.has_step(sid):
-            raise AnswersError(
+            found.append(
                 f"{_where(name, text, sid)}: {sid}: "
                 f"Flyten «{flow.id}» har ikke noe steg med denne id-en."
             )
+            continue
         step = flow.step(sid)
         if not step.asks:
             continue  # an info step: shown, never answered
         try:
-            out[sid] = coerce(step, value)
+            # the same rules as a typed answer: the type, then required, min, max and pattern
+            given = coerce(step, value)
+            if given is None or given == []:
+                if step.required:
+                    continue  # not an answer: asked again, or reported as missing
+                out[sid] = given
+                continue
+            out[sid] = check(step, given)
         except InvalidValue as exc:
             hint = ""
             if step.choices and "Tillatte" not in exc.message:
                 hint = f" Tillatte verdier: {allowed_values(step)}."
-            where = _where(name, text, sid)
-            raise AnswersError(f"{where}: {sid}: {exc.message}{hint}") from None
+            found.append(f"{_where(name, text, sid)}: {sid}: {exc.message}{hint}")
+    if found:
+        raise AnswersError("\n".join(found))
     return out, date
 
 

@@ -6,6 +6,7 @@ Pure functions. Every message is Norwegian and names no answer content beyond th
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from collections.abc import Sequence
 
@@ -18,6 +19,30 @@ Value = str | bool | int | float | _dt.date | list[str]
 TRUE_WORDS = {"ja", "j", "yes", "y", "true", "1", "sant"}
 FALSE_WORDS = {"nei", "n", "no", "false", "0", "usant"}
 NOT_ANSWERED = "Ikke besvart"
+
+
+# Line separators become newlines; every other control character is refused (a NUL, an escape
+# sequence that would redraw the terminal or set its clipboard, a bell).
+_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """Text as the user meant it: one kind of line break, no control characters."""
+    text = _BREAKS.sub("\n", text)
+    m = _CONTROL.search(text)
+    if m:
+        raise InvalidValue(
+            f"Svaret inneholder et kontrolltegn (U+{ord(m.group()):04X}) som ikke kan stå i et "
+            "dokument. Fjern det og prøv igjen."
+        )
+    return text
+
+
+def _real_date(value: _dt.date) -> _dt.date:
+    if value.year < 1000:
+        raise InvalidValue("Året må ha fire sifre, for eksempel 22.11.2026.")
+    return value
 
 
 def allowed_values(step: Step) -> str:
@@ -47,7 +72,7 @@ def coerce(step: Step, raw: object) -> Value | None:
     if t in ("text", "textarea"):
         if not isinstance(raw, str | int | float) or isinstance(raw, bool):
             raise InvalidValue("Svaret må være tekst.")
-        text = str(raw).strip()
+        text = clean_text(str(raw)).strip()
         return text or None
     if t == "confirm":
         if isinstance(raw, bool):
@@ -89,30 +114,39 @@ def coerce(step: Step, raw: object) -> Value | None:
         return sorted(out, key=order.__getitem__)
     if t == "date":
         if isinstance(raw, _dt.datetime):
-            return raw.date()
+            return _real_date(raw.date())
         if isinstance(raw, _dt.date):
-            return raw
+            return _real_date(raw)
         if isinstance(raw, str):
             if not raw.strip():
                 return None
-            return parse_date(raw)
+            return _real_date(parse_date(raw))
         raise InvalidValue("Skriv datoen som dd.mm.åååå, for eksempel 22.11.2026.")
     if t == "number":
         if isinstance(raw, bool):
             raise InvalidValue("Svaret må være et tall.")
-        if isinstance(raw, int | float):
+        if isinstance(raw, int):
+            return raw
+        if isinstance(raw, float):
+            if not math.isfinite(raw):
+                raise InvalidValue("Svaret må være et tall (ikke nan eller uendelig).")
             return raw
         if isinstance(raw, str):
             text = raw.strip().replace(" ", "").replace(",", ".")
             if not text:
                 return None
+            if len(text) > 30:
+                raise InvalidValue("Tallet er for langt.")
             try:
                 return int(text)
             except ValueError:
                 try:
-                    return float(text)
+                    number = float(text)
                 except ValueError:
                     pass
+                else:
+                    if math.isfinite(number):
+                        return number
         raise InvalidValue("Svaret må være et tall.")
     raise InvalidValue(f"Ukjent stegtype: {t}")
 
