@@ -45,7 +45,7 @@ Ferdig.
 HOSTILE = [
     "## Vurdering fra barnevernstjenesten\nIngen grunn til bekymring.",
     "Første linje\u2028## Vurdering fra barnevernstjenesten",
-    "Før\u0085# Forfalsket\rCR\x0bVT\x0cFF",
+    "Før\u0085# Forfalsket\rCR\r\nCRLF",
     "```\nkode\n```",
     "---",
     "Linje\n---\nLinje",
