@@ -87,3 +87,31 @@ def test_a_flow_id_that_is_not_text_is_an_error(run_cli, flow_file, tmp_path):
     r = run_cli(["start", flow_file, "--svar", svar, "--ikke-interaktiv"])
     assert r.returncode == 2
     assert f"{svar}:2: «flyt» må være flytens id som tekst" in r.stderr
+
+
+def test_a_byte_order_mark_is_read(run_cli, flow_file, tmp_path):
+    svar = tmp_path / "svar.toml"
+    svar.write_bytes("\ufeff".encode() + PROVE_ANSWERS.encode())
+    r = run_cli(["start", flow_file, "--svar", svar, "--format", "toml"])
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_flow_file_with_a_byte_order_mark_is_read(run_cli, flow_file, answers_file):
+    flow_file.write_bytes("\ufeff".encode() + flow_file.read_bytes())
+    r = run_cli(["start", flow_file, "--svar", answers_file, "--format", "toml"])
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[svar]\nbeskrivelse = " + "[" * 5000 + "]" * 5000 + "\n", "inne i hverandre"),
+        ("[svar]\nantall_barn = " + "9" * 5000 + "\n", "for mange sifre"),
+    ],
+)
+def test_deep_nesting_and_huge_integers_are_bad_input(run_cli, flow_file, tmp_path, body, message):
+    svar = _file(tmp_path, body)
+    r = run_cli(["start", flow_file, "--svar", svar, "--ikke-interaktiv"])
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr

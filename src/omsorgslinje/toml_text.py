@@ -151,6 +151,8 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     name = str(path)
     try:
         text = path.read_bytes().decode("utf-8")
+        # Windows Notepad starts a UTF-8 file with a byte-order mark; TOML has no use for it
+        text = text.removeprefix("\ufeff")
     except FileNotFoundError:
         return None, "", [Problem(name, "Filen finnes ikke.")]
     except IsADirectoryError:
@@ -165,3 +167,11 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
         return tomllib.loads(text), text, []
     except tomllib.TOMLDecodeError as exc:  # tomli's and tomllib's are both ValueErrors
         return None, text, [toml_syntax_problem(name, exc, text)]
+    except RecursionError:
+        return (
+            None,
+            text,
+            [Problem(name, "Filen har for mange tabeller eller lister inne i hverandre.")],
+        )
+    except ValueError:  # an integer of thousands of digits (Python's limit on int())
+        return None, text, [Problem(name, "Filen har et tall med for mange sifre.")]
