@@ -5,7 +5,26 @@ Only the command line layer turns them into output. Messages never contain answe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Control characters (but newline and tab) shown, never sent: an escape sequence in a file name,
+# a key or a flow's text must not redraw the terminal, set its title or fill its clipboard.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _caret(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if code < 0x20:
+        return "^" + chr(code + 0x40)
+    if code == 0x7F:
+        return "^?"
+    return f"<U+{code:04X}>"
+
+
+def visible(text: str) -> str:
+    """Text safe to print on a terminal: control characters as ^[ and the like."""
+    return _CONTROL.sub(_caret, text)
 
 
 @dataclass(frozen=True)
@@ -27,7 +46,7 @@ class Problem:
             prefix += f"{self.step}: "
         if self.warning:
             prefix += "advarsel: "
-        return prefix + self.message
+        return visible(prefix + self.message)
 
 
 class OmsorgslinjeError(Exception):
@@ -36,6 +55,7 @@ class OmsorgslinjeError(Exception):
     exit_code = 2
 
     def __init__(self, message: str) -> None:
+        message = visible(message)
         super().__init__(message)
         self.message = message
 

@@ -58,15 +58,24 @@ def _flow_text(flow: Flow, step_id: str | None, what: str) -> Iterator[None]:
 
 
 def _undefined(exc: BaseException) -> str | None:
-    """Jinja's «'x' is undefined» in Norwegian."""
+    """Jinja's «'x' is undefined» in Norwegian, without ever quoting a value.
+
+    Jinja names the missing key or attribute, and a key can be an answer
+    (`svar[beskrivelse]`), so only a name the template itself could have written is shown.
+    """
     from jinja2 import UndefinedError
 
     if not isinstance(exc, UndefinedError):
         return None
-    m = re.search(r"'([^']*)' is undefined", str(exc))
+    m = re.fullmatch(r"'([A-Za-z_][A-Za-z0-9_]{0,60})' is undefined", str(exc))
     if m:
         return f"«{m.group(1)}» er ikke definert (ikke et steg i flyten eller et navn malen får)"
-    return str(exc)
+    m = re.fullmatch(
+        r"'[a-z_ ]+ object' has no attribute '([A-Za-z_][A-Za-z0-9_]{0,60})'", str(exc)
+    )
+    if m:
+        return f"verdien har ikke feltet «{m.group(1)}»"
+    return "en verdi mangler et felt eller en nøkkel malen bruker"
 
 
 def next_steps(case: Case, answers: Mapping[str, object] | None = None) -> list[dict[str, str]]:
