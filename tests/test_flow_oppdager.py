@@ -279,7 +279,7 @@ def test_acute_situation_5_meldeplikt_first(flow):
     assert "helsepersonelloven § 33" in top  # the example's author is health personnel
     assert "Ja, muntlig (telefon eller møte), 20.11.2026" in top
     assert "§ 32" not in top  # no pregnant woman here
-    assert doc_names(flow, answers) == ["notat"]
+    assert doc_names(flow, answers) == ["notat", "bekymringsmelding"]
     # the conversation waits for barneverntjenesten; the next steps say so
     whats = [n["hva"] for n in next_steps(flow, answers)]
     assert any("Avklar med barneverntjenesten" in w for w in whats)
@@ -439,7 +439,8 @@ def test_situation_4_pregnant_health_personnel_duty_to_inform(flow):
     assert "Ja, opplysningene er gitt, 20.11.2026" in top
     assert "barnevernsloven § 13-2" not in top
     assert "18" in section(md, "Opplysninger")
-    assert doc_names(flow, answers) == ["notat"]  # she did not consent
+    # she did not consent: no application; the § 32 information is made
+    assert doc_names(flow, answers) == ["notat", "opplysninger_gravid"]
     assert "samtykke_nei_info" in resolve(flow, answers).path
 
 

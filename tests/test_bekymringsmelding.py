@@ -1,0 +1,350 @@
+"""The report to barnevernstjenesten (`bekymringsmelding`) and the § 32 information
+(`opplysninger_gravid`) of the oppdager flow: when they are made, the questions that feed them, and
+the report's fields against the project's JSON Schema of the national form (the schema's property
+order and titles are the single source: the document's sections and labels must follow them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+
+from omsorgslinje.answers import merge
+from omsorgslinje.engine import missing_required, resolve
+from omsorgslinje.loader import load_flow
+from omsorgslinje.render import Case, applicable_documents, render
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOW_PATH = ROOT / "flows" / "oppdager.toml"
+SCHEMA_PATH = ROOT / "src" / "omsorgslinje" / "schemas" / "bekymringsmelding.schema.json"
+DATE = dt.date(2026, 11, 20)
+# the examples where a duty to report applies ("the acute examples") and the report example
+REPORT_EXAMPLES = ["akutt", "melding"]
+# the document's sections, each holding these top-level fields of the form, in the form's order
+SECTIONS: list[tuple[str, list[str]]] = [
+    ("Kommune", ["kommunenummer", "kommunenavn", "bydelsnummer", "bydelsnavn"]),
+    ("Melder", ["offentligMelder"]),
+    ("Barnet", ["offentligBarn"]),
+    ("Foreldre eller foresatte", ["foresatte"]),
+    ("Tolk og andre hjelpeinstanser", ["behovForTolk", "andreHjelpeinstanser"]),
+    ("Meldingen", ["melding"]),
+]
+# the steps of the report block: each says why the caseworker needs the answer
+REPORT_BLOCK_WHEN = "akutt_barn or melde_uten_plikt == 'samtykke'"
+
+
+@pytest.fixture(scope="module")
+def flow():
+    return load_flow(FLOW_PATH)
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text("utf-8"))
+
+
+def example(flow, name: str) -> dict[str, Any]:
+    return dict(merge([ROOT / "examples" / f"oppdager-{name}.toml"], flow).answers)
+
+
+def case_of(flow, answers: dict[str, Any]) -> Case:
+    return Case(flow, answers, DATE)
+
+
+def names(flow, answers: dict[str, Any]) -> list[str]:
+    return [d.name for d in applicable_documents(case_of(flow, answers))]
+
+
+def report(flow, answers: dict[str, Any], fmt: str = "md") -> str:
+    return render(case_of(flow, answers), flow.document("bekymringsmelding"), fmt)
+
+
+def labels(props: dict[str, Any]) -> list[str]:
+    """The labels the document shows for these schema properties, in order: an object is its
+    title and then its own fields (an address is one field)."""
+    out: list[str] = []
+    for name, prop in props.items():
+        out.append(prop["title"])
+        if prop.get("type") == "object" and name != "adresse":
+            out += labels(prop["properties"])
+    return out
+
+
+def expected_labels(schema: dict[str, Any], keys: list[str]) -> list[str]:
+    props = schema["properties"]
+    if len(keys) == 1 and props[keys[0]]["type"] in ("object", "array"):
+        prop = props[keys[0]]
+        inner = prop["items"] if prop["type"] == "array" else prop
+        return labels(inner["properties"])
+    return labels({k: props[k] for k in keys})
+
+
+def document_sections(md: str) -> list[tuple[str, list[str]]]:
+    """Each `##` section with the labels in it: list items («- Label: …», nested too) and
+    `###` headings, in document order."""
+    tokens = MarkdownIt("commonmark").parse(md)
+    out: list[tuple[str, list[str]]] = []
+    in_item = 0
+    for i, t in enumerate(tokens):
+        if t.type == "heading_open" and t.tag == "h2":
+            out.append((tokens[i + 1].content, []))
+        elif not out:
+            continue
+        elif t.type == "heading_open" and t.tag == "h3":
+            out[-1][1].append(tokens[i + 1].content)
+        elif t.type == "list_item_open":
+            in_item += 1
+            para = tokens[i + 2]  # list_item_open, paragraph_open, inline
+            if para.type == "inline":
+                out[-1][1].append(para.content.split(":", 1)[0].strip())
+        elif t.type == "list_item_close":
+            in_item -= 1
+    return out
+
+
+# --- the flow ------------------------------------------------------------------------------------
+
+
+def test_report_block_is_one_contiguous_block_after_the_duty_questions(flow):
+    ids = [s.id for s in flow.steps]
+    block = [s.id for s in flow.steps if s.when == REPORT_BLOCK_WHEN]
+    assert len(block) >= 8
+    first, last = ids.index(block[0]), ids.index(block[-1])
+    span = flow.steps[first : last + 1]
+    # every step between the first and the last belongs to the report (its own `when`, or one
+    # that follows from an answer inside the block)
+    assert all(s.section == "Bekymringsmelding" for s in span), [s.id for s in span]
+    assert ids.index("barnevern_meldt") < first
+    assert ids.index("melde_uten_plikt") == first - 1
+    assert last < ids.index("situasjon")
+
+
+@pytest.mark.parametrize(
+    "step_id",
+    [
+        "melding_observasjoner",
+        "melding_barnets_ord",
+        "melding_historikk",
+        "melding_gjort",
+        "melding_foreldre_orientert",
+        "melding_barn_orientert",
+        "melding_tolk",
+        "melding_andre_tjenester",
+        "melding_vurdering",
+        "melding_foreldre_grunn",
+        "melding_barn_grunn",
+        "melding_tolk_sprak",
+        "melder_telefon",
+        "melder_epost",
+    ],
+)
+def test_each_report_question_says_why_the_caseworker_needs_it(flow, step_id):
+    step = flow.step(step_id)
+    assert step.section == "Bekymringsmelding"
+    assert "saksbehandler" in step.help.lower(), step_id
+
+
+def test_the_report_asks_for_no_name_number_or_address_by_default(flow):
+    """Without the user's choice to give them, no question asks for identifying data."""
+    for name in REPORT_EXAMPLES:
+        answers = example(flow, name)
+        for sid in resolve(flow, answers).path:
+            step = flow.step(sid)
+            if step.type in ("text", "textarea"):
+                words = set(re.findall(r"\w+", step.prompt.lower()))
+                assert not words & {"navn", "navnet", "fødselsnummer", "adresse", "adressen"}, sid
+
+
+# --- when the documents are made ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REPORT_EXAMPLES)
+def test_a_duty_to_report_makes_the_report(flow, name):
+    answers = example(flow, name)
+    assert answers["akutt_barn"] is True
+    assert "bekymringsmelding" in names(flow, answers)
+
+
+@pytest.mark.parametrize("name", ["uklar-bekymring", "ber-om-hjelp", "kjent-familie"])
+def test_no_duty_and_no_choice_makes_no_report(flow, name):
+    answers = example(flow, name)
+    assert "bekymringsmelding" not in names(flow, answers)
+    assert "melding_observasjoner" not in resolve(flow, answers).path
+
+
+def test_reporting_with_consent_and_no_duty_makes_the_report(flow):
+    answers = example(flow, "uklar-bekymring") | {"melde_uten_plikt": "samtykke"}
+    missing = [s.id for s in missing_required(flow, answers)]
+    assert "melding_observasjoner" in missing and "melding_vurdering" in missing
+    answers |= {
+        "melding_observasjoner": "12.11. og 19.11.: hentet av en voksen som luktet alkohol.",
+        "melding_gjort": "Samtale med mor 19.11.",
+        "melding_foreldre_orientert": "ja",
+        "melding_barn_orientert": "nei_alder",
+        "melding_tolk": "nei",
+        "melding_vurdering": "Familien trenger hjelp; mor ønsker det selv.",
+    }
+    assert missing_required(flow, answers) == []
+    assert "bekymringsmelding" in names(flow, answers)
+    md = report(flow, answers)
+    assert "med samtykke fra foreldrene" in md
+    assert "§ 13-2" not in md.split("## Kommune")[0].replace("rutinen viser", "")
+
+
+def test_the_unborn_child_only_with_the_pregnant_womans_consent(flow):
+    answers = example(flow, "gravid") | {"melde_uten_plikt": "samtykke", "melding_ufodt": True}
+    answers |= {
+        "melding_observasjoner": "Positive prøver 06.11. og 20.11.",
+        "melding_gjort": "Opplysninger gitt etter helsepersonelloven § 32.",
+        "melding_foreldre_orientert": "ja",
+        "melding_tolk": "nei",
+        "melding_vurdering": "Hun ønsker hjelp før fødselen.",
+    }
+    assert "melding_barn_orientert" not in resolve(flow, answers).path
+    assert missing_required(flow, answers) == []
+    md = report(flow, answers)
+    barnet = dict(document_sections(md))["Barnet"]
+    assert barnet == [
+        "Fødselsnummer",
+        "Ufødt",
+        "Navn",
+        "Telefon",
+        "Adresse",
+        "Orientert om meldingen",
+        "Hvorfor ikke orientert",
+    ]
+    assert "- Ufødt: Ja" in md
+    assert "med samtykke fra den gravide" in md
+
+
+# --- the report against the form ----------------------------------------------------------------
+
+
+def test_sections_group_the_forms_fields_in_its_order(schema):
+    keys = [k for _, group in SECTIONS for k in group]
+    assert keys == list(schema["properties"])
+
+
+@pytest.mark.parametrize("name", REPORT_EXAMPLES)
+@pytest.mark.parametrize("fmt", ["md", "txt"])
+def test_the_report_follows_the_form_field_by_field(flow, schema, name, fmt):
+    md = report(flow, example(flow, name))
+    got = document_sections(md)
+    assert [title for title, _ in got] == [title for title, _ in SECTIONS]
+    for (title, keys), (_, shown) in zip(SECTIONS, got, strict=True):
+        if len(keys) == 1:
+            assert title == schema["properties"][keys[0]]["title"]
+        assert shown == expected_labels(schema, keys), title
+    if fmt == "txt":
+        txt = report(flow, example(flow, name), "txt")
+        positions = [txt.index(f"\n{title}\n") for title, _ in SECTIONS]
+        assert positions == sorted(positions)
+        assert "**" not in txt and "\n#" not in txt and "*fylles" not in txt
+
+
+@pytest.mark.parametrize("name", REPORT_EXAMPLES)
+def test_the_report_carries_what_the_caseworker_needs(flow, name):
+    answers = example(flow, name)
+    md = report(flow, answers)
+    sections = md.split("\n## ")
+    concern = next(s for s in sections if s.startswith("Meldingen"))
+    bekymringen, rest = concern.split("### Historikk")
+    historikk, synspunkter = rest.split("### Andre synspunkter")
+    first_line = answers["melding_observasjoner"].splitlines()[0]
+    assert first_line in bekymringen
+    assert answers["melding_gjort"].splitlines()[0] in historikk
+    # the assessment is kept apart from the facts
+    for line in answers["melding_vurdering"].splitlines():
+        assert line in synspunkter
+        assert line not in bekymringen + historikk
+    assert "Melderens vurdering" in synspunkter
+    if answers.get("melding_barnets_ord"):
+        assert answers["melding_barnets_ord"].splitlines()[0] in bekymringen
+    # the legal basis, the role and the service
+    assert "barnevernsloven § 13-2" in md
+    assert f"- Rolle: {answers['rolle']}" in md
+    assert f"  - Navn: {answers['tjeneste']}" in md
+
+
+def test_parents_not_told_because_of_danger_says_so_plainly(flow):
+    answers = example(flow, "akutt")
+    assert answers["melding_foreldre_orientert"] == "nei_fare"
+    md = report(flow, answers)
+    parents = md.split("## Foreldre eller foresatte")[1].split("\n## ")[0]
+    assert "- Orientert om meldingen: Nei" in parents
+    assert "kan sette barnet i fare" in parents
+    assert answers["melding_foreldre_grunn"] in parents
+    assert "må ikke få vite om meldingen" in parents
+
+
+def test_users_lines_stay_lines_and_cannot_make_headings(flow):
+    answers = example(flow, "akutt") | {
+        "melding_observasjoner": "# ikke en overskrift\n20.11.: første\n21.11.: andre\n\n> sitat"
+    }
+    md = report(flow, answers)
+    tokens = MarkdownIt("commonmark").parse(md)
+    h = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert "ikke en overskrift" not in h
+    assert "blockquote_open" not in [t.type for t in tokens]
+    assert "20.11.: første\\\n21.11.: andre" in md  # a hard line break: one line each
+    txt = report(flow, answers, "txt")
+    assert "# ikke en overskrift\n20.11.: første\n21.11.: andre\n\n> sitat" in txt
+
+
+# --- the § 32 information -----------------------------------------------------------------------
+
+
+def test_the_32_document_is_made_when_the_duty_applies(flow):
+    answers = example(flow, "gravid")
+    assert answers["helsepersonell"] and answers["gravid_rus"]
+    assert "opplysninger_gravid" in names(flow, answers)
+    for changed in ({"helsepersonell": False}, {"gravid_rus": False}):
+        other = answers | changed
+        assert "opplysninger_gravid" not in names(flow, other)
+        assert "p32_grunnlag" not in resolve(flow, other).path
+
+
+def test_the_32_document_tells_its_reader_what_they_need(flow):
+    answers = example(flow, "gravid")
+    md = render(case_of(flow, answers), flow.document("opplysninger_gravid"), "md")
+    tokens = MarkdownIt("commonmark").parse(md)
+    h2 = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
+    assert h2 == [
+        "Hvem gir opplysningene",
+        "Den gravide",
+        "Hva opplysningene bygger på",
+        "Hva hun har fått vite",
+        "Hjelp hun har nå",
+    ]
+    who = md.split("## Hvem gir opplysningene")[1].split("\n## ")[0]
+    assert answers["rolle"] in who and answers["tjeneste"] in who and answers["p32_kontakt"] in who
+    assert "Svangerskapsuke: 18" in md
+    assert answers["p32_grunnlag"].splitlines()[0] in md
+    assert answers["p32_sagt"] in md and answers["p32_hjelp"] in md
+    assert "helsepersonelloven § 32 annet ledd" in md
+    assert "psykisk helsearbeid og rusomsorg" in md
+    txt = render(case_of(flow, answers), flow.document("opplysninger_gravid"), "txt")
+    assert "Hva opplysningene bygger på\n" in txt and "##" not in txt
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_replaying_the_report_example_writes_every_document(run_cli, tmp_path):
+    out = tmp_path / "sak"
+    r = run_cli(
+        ["oppdager", "--svar", ROOT / "examples" / "oppdager-melding.toml", "--ikke-interaktiv",
+         "--ut-mappe", out]
+    )
+    assert r.returncode == 0, r.stderr
+    written = sorted(p.name for p in out.iterdir())
+    assert "oppdager-bekymringsmelding.md" in written
+    text = (out / "oppdager-bekymringsmelding.md").read_text("utf-8")
+    assert text.startswith("# Bekymringsmelding til barnevernstjenesten")
+    assert oct((out / "oppdager-bekymringsmelding.md").stat().st_mode & 0o777) == "0o600"
