@@ -252,7 +252,8 @@ def test_the_report_follows_the_form_field_by_field(flow, schema, name, fmt):
 def test_the_report_carries_what_the_caseworker_needs(flow, name):
     answers = example(flow, name)
     md = report(flow, answers)
-    sections = md.split("\n## ")
+    # the user's text is escaped for Markdown where it lands («20\\.11.» at the start of a line)
+    sections = re.sub(r"\\([^\w\s])", r"\1", md).split("\n## ")
     concern = next(s for s in sections if s.startswith("Meldingen"))
     bekymringen, rest = concern.split("### Historikk")
     historikk, synspunkter = rest.split("### Andre synspunkter")
@@ -292,7 +293,7 @@ def test_users_lines_stay_lines_and_cannot_make_headings(flow):
     h = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert "ikke en overskrift" not in h
     assert "blockquote_open" not in [t.type for t in tokens]
-    assert "20.11.: første\\\n21.11.: andre" in md  # a hard line break: one line each
+    assert "20\\.11.: første\\\n21\\.11.: andre" in md  # a hard line break: one line each
     txt = report(flow, answers, "txt")
     assert "# ikke en overskrift\n20.11.: første\n21.11.: andre\n\n> sitat" in txt
 

@@ -379,6 +379,8 @@ TEXTS = {
     "Hva er rollen din?": "Testrolle før endring",
     "Hvilken tjeneste eller enhet": "Helsestasjonen",
     "Initialer eller saksreferanse": "K.N.",
+    "Hvilket telefonnummer": "12 34 56 78",
+    "Hvilken e-postadresse": "melder@kommune.example",
 }
 
 

@@ -7,6 +7,7 @@ Uses the Python API only; the command line has its own end-to-end tests.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -227,6 +228,8 @@ def test_every_answer_is_in_the_note(flow, path):
     answers = merge([path], flow).answers
     case = Case(flow, answers, DATE)
     md = render(case, flow.document("notat"), "md")
+    # the user's text is escaped for Markdown where it lands («20\\.11.» at the start of a line)
+    md = re.sub(r"\\([^\w\s])", r"\1", md)
     txt = render(case, flow.document("notat"), "txt")
     from omsorgslinje.values import display
 

@@ -22,7 +22,7 @@ def inline(text: str) -> str:
     text = _LINK.sub(link, text)
     text = _CODE.sub(r"\1", text)
     text = _EMPH.sub(lambda m: m.group(2) or m.group(3) or "", text)
-    text = text.replace("\\|", "|").replace("\\*", "*").replace("\\_", "_").replace("\\#", "#").replace("\\>", ">")
+    text = text.replace("\\|", "|").replace("\\*", "*").replace("\\_", "_").replace("\\#", "#")
     return text.replace("<br>", " ").replace("&nbsp;", " ")
 
 
