@@ -315,7 +315,11 @@ def test_the_32_document_tells_its_reader_what_they_need(flow):
     answers = example(flow, "gravid")
     md = render(case_of(flow, answers), flow.document("opplysninger_gravid"), "md")
     tokens = MarkdownIt("commonmark").parse(md)
-    h2 = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
+    h2 = [
+        tokens[i + 1].content
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == "h2"
+    ]
     assert h2 == [
         "Hvem gir opplysningene",
         "Den gravide",
@@ -340,8 +344,14 @@ def test_the_32_document_tells_its_reader_what_they_need(flow):
 def test_replaying_the_report_example_writes_every_document(run_cli, tmp_path):
     out = tmp_path / "sak"
     r = run_cli(
-        ["oppdager", "--svar", ROOT / "examples" / "oppdager-melding.toml", "--ikke-interaktiv",
-         "--ut-mappe", out]
+        [
+            "oppdager",
+            "--svar",
+            ROOT / "examples" / "oppdager-melding.toml",
+            "--ikke-interaktiv",
+            "--ut-mappe",
+            out,
+        ]
     )
     assert r.returncode == 0, r.stderr
     written = sorted(p.name for p in out.iterdir())
