@@ -291,7 +291,7 @@ class ContactView:
             parts.append(f"e-post {c.email}")
         if c.address:
             parts.append(c.address)
-        if c.website:
+        if c.website and (c.phone or _site(c.website) != self.where):
             parts.append(_site(c.website))
         text = f"{c.name[:1].upper()}{c.name[1:]}: {', '.join(parts)}."
         if c.note:
