@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -200,7 +201,7 @@ def test_load_profile_raises_with_every_error(tmp_path: Path) -> None:
         kommune.load_profile(path)
     assert info.value.exit_code == 2
     assert [p.line for p in info.value.problems] == [3, 4]
-    assert "--kommune ingen" in info.value.message
+    assert "--kommune ingen" in kommune.ProfileError(info.value.problems, "x").message
 
 
 # ------------------------------------------------------------------------------------------
@@ -373,3 +374,190 @@ def test_tiltak_d_gives_the_legevakt() -> None:
     kommune.activate(kommune.select("bergen", {}))
     text = _case_text("henvisning", "henvisning-full", {"tiltak_d": "valgt"}, "referat")
     assert "Ring Bergen legevakt på 116 117." in " ".join(text.split())
+
+
+# ------------------------------------------------------------------------------------------
+# The command line: the installed script
+
+ACUTE_FLOW = """\
+[flow]
+id = "akutt"
+title = "Akutt"
+version = "1"
+source = "Test"
+[flow.documents.notat]
+template = "akutt-notat.md.j2"
+
+[[steps]]
+id = "fare_info"
+type = "info"
+prompt = \"\"\"
+Ring politiet på 112. {{ kommune.ring("barnevernstjenesten", vakt="barnevernvakt") }}
+{{ kommune.utenfor_kontortid() }}
+\"\"\"
+source = "Test"
+
+[[steps]]
+id = "initialer"
+type = "text"
+prompt = "Initialer?"
+source = "Test"
+
+  [[steps.actions]]
+  what = "{{ kommune.ring('barnevernvakt') }}"
+"""
+ACUTE_NOTAT = """\
+# Notat for {{ initialer }}
+{% for n in neste_steg %}
+- {{ n.hva }}
+{% endfor %}
+Kontakt: {{ kommune.kontakt("barnevernstjenesten") }}
+"""
+
+
+@pytest.fixture
+def acute_flow(tmp_path: Path) -> Path:
+    from conftest import write_flow
+
+    return write_flow(
+        tmp_path / "flyt", ACUTE_FLOW, {"akutt-notat.md.j2": ACUTE_NOTAT}, name="akutt.toml"
+    )
+
+
+def test_acute_panel_shows_the_profiles_numbers(
+    script: str, cli_env: dict[str, str], tmp_path: Path, acute_flow: Path
+) -> None:
+    from ptyhelp import ENTER, Session, loose, screen
+
+    profile = _profile(tmp_path)
+    out = tmp_path / "notat.md"
+    s = Session(
+        f"exec {script} start {acute_flow} --enkel --kommune {profile} > {out}",
+        cli_env,
+        tmp_path,
+        dimensions=(40, 60),
+    )
+    try:
+        s.expect(loose("Ring barnevernstjenesten på 11 22 33 44 (mandag–fredag 08.00–15.30)."))
+        s.expect(loose("Utenfor åpningstiden: barnevernvakten på 55 66 77 88."))
+        s.expect(loose("Utenfor kontortid: ring barnevernvakten på 55 66 77 88, eller"))
+        s.expect(loose("legevakten på 116 117."))
+        s.expect("Trykk Enter for å gå videre: ")
+        s.send(ENTER)
+        s.expect("Initialer\\?: ")
+        s.send("AB" + ENTER)
+        s.expect("Enter for å lage dokumentene: ")
+        s.send(ENTER)
+        assert s.finish() == 0, screen(s.text)
+    finally:
+        s.close()
+    notat = out.read_text(encoding="utf-8")
+    assert "Ring barnevernvakten på 55 66 77 88." in notat
+    assert "Barnevernstjenesten: telefon 11 22 33 44" in notat
+
+
+def test_document_without_a_profile_gives_the_honest_text(
+    run_cli: Any, tmp_path: Path, acute_flow: Path
+) -> None:
+    answers = tmp_path / "svar.toml"
+    answers.write_text('[svar]\ninitialer = "AB"\n', encoding="utf-8")
+    r = run_cli(["start", acute_flow, "--svar", answers, "--ikke-interaktiv"])
+    assert r.returncode == 0, r.stderr
+    assert (
+        "Ring barnevernvakten (telefonnummeret finner du på kommunens nettside; er noen i fare "
+        "nå, ring 112)." in r.stdout
+    )
+    assert "Barnevernstjenesten: telefonnummeret står på kommunens nettside." in r.stdout
+
+
+def test_broken_profile_stops_the_run_with_file_line_and_exit_2(
+    run_cli: Any, tmp_path: Path, acute_flow: Path, home: Path
+) -> None:
+    bad = _profile(tmp_path, GOOD.replace('phone = "55 66 77 88"', 'phone = "ring oss"'))
+    answers = tmp_path / "svar.toml"
+    answers.write_text('[svar]\ninitialer = "AB"\n', encoding="utf-8")
+    r = run_cli(["start", acute_flow, "--svar", answers, "--ikke-interaktiv", "--kommune", bad])
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert f"{bad}:13: «phone» i [contacts.barnevernvakt] må være et telefonnummer" in r.stderr
+    assert f"Kommuneprofilen (valgt med --kommune {bad}) kan ikke brukes" in r.stderr
+    assert "Traceback" not in r.stderr
+    # the same file in the configuration folder: the message says where it came from
+    user = home / "config" / "kommune.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text(bad.read_text(encoding="utf-8"), encoding="utf-8")
+    r = run_cli(["start", acute_flow, "--svar", answers, "--ikke-interaktiv"])
+    assert r.returncode == 2
+    assert f"{user}:13: «phone»" in r.stderr
+    assert "(valgt med konfigurasjonsmappen)" in r.stderr
+    r = run_cli(["start", acute_flow, "--svar", answers, "--ikke-interaktiv", "--kommune", "ingen"])
+    assert r.returncode == 0, r.stderr
+
+
+def test_kommune_vis_says_where_the_profile_came_from(
+    run_cli: Any, tmp_path: Path, home: Path
+) -> None:
+    r = run_cli(["kommune", "vis"])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Ingen kommuneprofil (ingen profil er valgt).")
+    assert "Innebygde profiler: bergen (4601), lillehammer (3405)" in " ".join(r.stdout.split())
+    user = home / "config" / "kommune.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text(GOOD, encoding="utf-8")
+    r = run_cli(["kommune", "vis"])
+    assert r.stdout.splitlines()[:3] == [
+        "Kommuneprofil: Prøvik kommune (9999)",
+        "Kilde: konfigurasjonsmappen",
+        f"Fil: {user}",
+    ]
+    assert "Barnevernvakten: telefon 55 66 77 88." in r.stdout
+    r = run_cli(["kommune", "vis"], env={"OMSORGSLINJE_KOMMUNE": "4601"})
+    assert r.stdout.splitlines()[:2] == [
+        "Kommuneprofil: Bergen kommune (4601)",
+        "Kilde: miljøvariabelen OMSORGSLINJE_KOMMUNE=4601",
+    ]
+    r = run_cli(
+        ["kommune", "vis", "--kommune", "lillehammer"], env={"OMSORGSLINJE_KOMMUNE": "4601"}
+    )
+    assert r.stdout.splitlines()[1] == "Kilde: --kommune lillehammer"
+
+
+def test_kommune_sjekk(run_cli: Any, tmp_path: Path) -> None:
+    r = run_cli(["kommune", "sjekk", _profile(tmp_path)])
+    assert (r.returncode, r.stdout) == (0, "")
+    assert "Kommuneprofilen er i orden." in r.stderr
+    bad = _profile(tmp_path, GOOD.replace('"9999"', '"99"') + "[ukjent]\n", "feil.toml")
+    r = run_cli(["kommune", "sjekk", bad])
+    assert r.returncode == 2
+    assert r.stdout.splitlines() == [
+        f'{bad}:3: «number» må være kommunenummeret med fire siffer, for eksempel "3405".',
+        f"{bad}:18: Ukjent tabell eller nøkkel «ukjent». Tillatt: [municipality], [contacts].",
+    ]
+    assert "Kommuneprofilen har 2 feil." in r.stderr
+    r = run_cli(["kommune", "sjekk", tmp_path / "finnes-ikke.toml"])
+    assert r.returncode == 2 and "Filen finnes ikke." in r.stdout
+
+
+def test_kommune_skjema_prints_the_schema(run_cli: Any) -> None:
+    r = run_cli(["kommune", "skjema"])
+    assert r.returncode == 0
+    assert json.loads(r.stdout) == SCHEMA
+
+
+def test_flyt_sjekk_reports_an_unknown_contact(run_cli: Any, tmp_path: Path) -> None:
+    from conftest import write_flow
+
+    flow = write_flow(
+        tmp_path / "f",
+        ACUTE_FLOW.replace("kommune.ring('barnevernvakt')", "kommune.ring('barnevernvagt')"),
+        {"akutt-notat.md.j2": ACUTE_NOTAT.replace('kontakt("barn', 'kontakt("bv')},
+        name="akutt.toml",
+    )
+    r = run_cli(["flyt", "sjekk", flow])
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith(
+        f"{flow}:25: initialer: Ukjent kontakt «barnevernvagt»: verken kommuneprofilen"
+    )
+    template = tmp_path / "f" / "templates" / "akutt-notat.md.j2"
+    assert lines[1].startswith(f"{template}:5: Ukjent kontakt «bvevernstjenesten»")

@@ -24,7 +24,7 @@ from .check_structure import (
     check_sections,
     check_sources,
 )
-from .check_texts import check_templates, check_texts
+from .check_texts import check_contacts, check_templates, check_texts
 from .errors import Problem
 from .loader import build_partial
 from .model import Flow
@@ -65,6 +65,7 @@ def check_flow(
     out += reach_problems
     out += check_sections(flow, lines, raw_steps or [], unreachable)
     out += check_texts(flow, lines)
+    out += check_contacts(flow, lines)
     out += check_templates(flow)
     return out
 

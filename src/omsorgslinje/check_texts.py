@@ -20,6 +20,8 @@ from .toml_text import LineIndex
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from .contacts import Profile
+
 from .check_structure import Lines, problem
 
 
@@ -40,6 +42,56 @@ def _text_names(text: str) -> set[str]:
     loaded = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
     own = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     return loaded - own - set(environment().globals)
+
+
+def _profile() -> Profile | None:
+    """The municipality profile a run without --kommune would use: a flow may name its own
+    contacts when that profile has them. A broken profile counts as none (`kommune sjekk`)."""
+    from .kommune import ProfileError, select
+
+    try:
+        return select(None).profile
+    except ProfileError:
+        return None
+
+
+def _contact_message(key: str, profile: Profile | None) -> str:
+    from .contacts import all_keys
+
+    return (
+        f"Ukjent kontakt «{key}»: verken kommuneprofilen eller listen over kjente kontakter har "
+        f"den. Kjente: {', '.join(all_keys(profile))} (se docs/kommune.md)."
+    )
+
+
+def _text_contacts(text: str, profile: Profile | None) -> list[str]:
+    """The unknown contact keys in `kommune.ring("x")` and its kin in a short text."""
+    from .contacts import unknown_keys
+    from .loader_fields import parse_text
+
+    if "kommune" not in text:
+        return []
+    try:
+        tree = parse_text(text)
+    except Exception:
+        return []  # the loader reports syntax errors
+    return [key for key, _ in unknown_keys(tree, profile)]
+
+
+def check_contacts(flow: Flow, lines: Lines) -> list[Problem]:
+    """Every contact a text names (`kommune.ring("barnevernvakt")`) is a known one."""
+    profile = _profile()
+    out = []
+    for step in flow.steps:
+        texts = [("prompt", step.prompt), ("help", step.help)]
+        for action in step.actions:
+            texts += [("what", action.what), ("who", action.who), ("when", action.when)]
+        for key, text in texts:
+            for contact in _text_contacts(text, profile):
+                out.append(
+                    problem(flow, _contact_message(contact, profile), lines.key(step, key), step.id)
+                )
+    return out
 
 
 def check_texts(flow: Flow, lines: Lines) -> list[Problem]:
@@ -206,6 +258,13 @@ def _check_template(
     own |= {n.target for n in tree.find_all(nodes.Import)}
     for imp in tree.find_all(nodes.FromImport):
         own |= {name if isinstance(name, str) else name[1] for name in imp.names}
+    from .contacts import unknown_keys
+
+    profile = _profile()
+    out += [
+        Problem(filename, _contact_message(key, profile), line)
+        for key, line in unknown_keys(tree, profile)
+    ]
     unknown = set(meta.find_undeclared_variables(tree)) - set(known) - own
     first: dict[str, int] = {}
     for node in tree.find_all(nodes.Name):

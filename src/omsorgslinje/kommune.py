@@ -67,10 +67,14 @@ _PATTERN_MESSAGES = {
 class ProfileError(OmsorgslinjeError):
     """A municipality profile that cannot be used. Holds every problem found."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], origin: str = "") -> None:
         self.problems = problems
         lines = [str(p) for p in problems]
-        lines.append("Kommuneprofilen kan ikke brukes. Rett filen, eller kjør med --kommune ingen.")
+        if origin:
+            lines.append(
+                f"Kommuneprofilen (valgt med {origin}) kan ikke brukes. Rett filen, eller kjør "
+                "med --kommune ingen."
+            )
         super().__init__("\n".join(lines))
 
 
@@ -293,6 +297,13 @@ def load_profile(path: Path) -> Profile:
     return profile
 
 
+def _load(path: Path, origin: str) -> Profile:
+    profile, problems = read_profile(path)
+    if profile is None:
+        raise ProfileError([p for p in problems if not p.warning], origin)
+    return profile
+
+
 def check_profile(path: Path, today: _dt.date) -> list[Problem]:
     """`omsorgslinje kommune sjekk`: every problem, warnings included."""
     return read_profile(path, today)[1]
@@ -349,7 +360,7 @@ def _resolve(ref: str, origin: str) -> Selected:
                     )
                 ]
             )
-    return Selected(load_profile(path), origin, path)
+    return Selected(_load(path, origin), origin, path)
 
 
 def select(option: str | None, environ: Mapping[str, str] | None = None) -> Selected:
@@ -363,7 +374,7 @@ def select(option: str | None, environ: Mapping[str, str] | None = None) -> Sele
         return _resolve(value, f"miljøvariabelen {ENV}={value}")
     user = user_profile_path()
     if user.is_file():
-        return Selected(load_profile(user), "konfigurasjonsmappen", user)
+        return Selected(_load(user, "konfigurasjonsmappen"), "konfigurasjonsmappen", user)
     return Selected(None, "ingen profil er valgt")
 
 

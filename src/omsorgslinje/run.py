@@ -227,8 +227,17 @@ def _finish(
     return 0
 
 
+def _use_profile(opts: RunOptions) -> None:
+    """The municipality profile the texts take their numbers from; a broken one stops here,
+    before the first question."""
+    from .kommune import activate, select
+
+    activate(select(opts.kommune))
+
+
 def run_flow(ref: str, opts: RunOptions) -> int:
     precheck(opts)
+    _use_profile(opts)
     _clean_up(DraftStore())
     flow = resolve_flow(ref)
     iv, date, session = gather(flow, opts)
@@ -261,6 +270,7 @@ def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
         document=str(saved["dokument"]) if saved.get("dokument") else None,
         out_dir=Path(str(saved["ut_mappe"])) if saved.get("ut_mappe") else None,
         parts=[str(p) for p in saved.get("deler", []) or []],
+        kommune=str(saved["kommune"]) if saved.get("kommune") else None,
     )
     for key, value in overrides.items():
         if value is not None and value is not False:
@@ -271,6 +281,7 @@ def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
         opts.out = None
     try:
         precheck(opts)
+        _use_profile(opts)
     except OmsorgslinjeError as exc:
         exc.message += (
             f"\nUtkastet {draft.id} er ikke endret; fortsett med "

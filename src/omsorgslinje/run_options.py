@@ -33,6 +33,7 @@ class RunOptions:
     date: _dt.date | None = None
     keep_draft: bool = False
     no_draft: bool = False
+    kommune: str | None = None  # --kommune FIL|ID|ingen (kommune.select)
 
 
 def resolve_flow(ref: str) -> Flow:
@@ -99,6 +100,7 @@ def draft_options(opts: RunOptions) -> dict[str, object]:
         "dokument": opts.document,
         "deler": list(opts.parts),
         "enkel": opts.plain,
+        "kommune": opts.kommune,
     }
 
 

@@ -59,6 +59,7 @@ RUN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("dato", o.DatoOpt, None),
     ("behold_utkast", o.BeholdOpt, False),
     ("uten_utkast", o.UtenUtkastOpt, False),
+    ("kommune", o.KommuneOpt, None),
 )
 
 
@@ -79,6 +80,7 @@ def _run(flow: str, given: dict[str, Any]) -> None:
         date=o.case_date(given["dato"]),
         keep_draft=given["behold_utkast"],
         no_draft=given["uten_utkast"],
+        kommune=given["kommune"],
     )
     raise typer.Exit(run_flow(flow, opts))
 
@@ -132,3 +134,9 @@ app.add_typer(utkast_app, name="utkast", help="Lagrede svar: vis, fortsett eller
 from .flyt import flyt_app  # noqa: E402
 
 app.add_typer(flyt_app, name="flyt", help="For rutineeiere: list, sjekk og vis flyter; skjemaet.")
+
+from .kommune import kommune_app  # noqa: E402
+
+app.add_typer(
+    kommune_app, name="kommune", help="Kommuneprofilen: kommunens egne telefonnumre; vis og sjekk."
+)

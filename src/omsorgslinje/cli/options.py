@@ -101,6 +101,18 @@ DatoOpt = Annotated[
 BeholdOpt = Annotated[
     bool, typer.Option("--behold-utkast", help="Behold utkastet etter at dokumentene er skrevet.")
 ]
+KommuneOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kommune",
+        metavar="FIL|ID|ingen",
+        help=(
+            "Kommuneprofilen med kommunens egne telefonnumre: en fil, en innebygd profil "
+            "(lillehammer, bergen, eller kommunenummeret) eller ingen. Standard: "
+            "OMSORGSLINJE_KOMMUNE, ellers kommune.toml i konfigurasjonsmappen."
+        ),
+    ),
+]
 UtenUtkastOpt = Annotated[bool, typer.Option("--uten-utkast", help="Ikke lagre utkast underveis.")]
 
 

@@ -66,6 +66,7 @@ def fortsett(
         typer.Option("--dato", metavar="DATO", help="Saksdato (standard: utkastets dato)."),
     ] = None,
     behold_utkast: o.BeholdOpt = False,
+    kommune: o.KommuneOpt = None,
 ) -> None:
     """Fortsett et utkast der det stoppet. Du kan fortsatt gå tilbake."""
     from ..run import resume_flow
@@ -79,6 +80,7 @@ def fortsett(
         "overwrite": overskriv,
         "date": o.case_date(dato),
         "keep_draft": behold_utkast,
+        "kommune": kommune,
     }
     raise typer.Exit(resume_flow(utkast, overrides))
 

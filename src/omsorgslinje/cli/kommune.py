@@ -1,0 +1,73 @@
+"""`omsorgslinje kommune ...`: the municipality profile. Show it, check a file, print the schema.
+
+Registered in cli/__init__.py with one line. Imports stay inside the commands (start-up time).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import options as o
+
+kommune_app = o.command_group(
+    "kommune",
+    (
+        "Kommuneprofilen: kommunens egne telefonnumre, adresser og åpningstider for tjenestene "
+        "rutinene viser til. Se hvilken profil som gjelder, sjekk en profilfil, og skriv ut "
+        "skjemaet. Se docs/kommune.md."
+    ),
+)
+
+
+@kommune_app.command("vis", options_metavar="[VALG]")
+def vis(kommune: o.KommuneOpt = None) -> None:
+    """Vis kommuneprofilen som gjelder, og hvor den kommer fra.
+
+    Rekkefølgen: --kommune, miljøvariabelen OMSORGSLINJE_KOMMUNE, kommune.toml i
+    konfigurasjonsmappen. Deretter alle kontaktene slik tekstene viser dem."""
+    import shutil
+
+    from ..kommune import describe, select
+    from ..output import write_stdout
+
+    width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+    write_stdout(describe(select(kommune), width))
+
+
+@kommune_app.command("sjekk", options_metavar="[VALG]")
+def sjekk(
+    fil: Annotated[Path, typer.Argument(metavar="FIL", help="Profilfilen (.toml).")],
+) -> None:
+    """Sjekk en kommuneprofil: alle problemene, én linje hver (fil:linje: melding).
+
+    Avslutter med 2 når det er feil, 0 ellers (advarsler er lov)."""
+    from ..kommune import check_profile
+    from ..output import write_stdout
+    from ..ui.console import say
+
+    problems = check_profile(fil, _dt.date.today())
+    if problems:
+        write_stdout("".join(f"{p}\n" for p in problems))
+    errors = sum(1 for p in problems if not p.warning)
+    warnings = len(problems) - errors
+    noted = f"{warnings} advarsel" if warnings == 1 else f"{warnings} advarsler"
+    if errors:
+        say(f"Kommuneprofilen har {errors} feil" + (f" og {noted}." if warnings else "."))
+        raise typer.Exit(2)
+    say("Kommuneprofilen er i orden" + (f" ({noted})." if warnings else "."))
+
+
+@kommune_app.command("skjema", options_metavar="[VALG]")
+def skjema() -> None:
+    """Skriv ut JSON Schema for kommuneprofilen.
+
+    Lagre det og bruk det i editoren din (taplo: `#:schema ./kommune-skjema.json` øverst i
+    profilen)."""
+    from ..kommune import SCHEMA_PATH
+    from ..output import write_stdout
+
+    write_stdout(SCHEMA_PATH.read_text(encoding="utf-8"))
