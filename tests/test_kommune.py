@@ -561,3 +561,13 @@ def test_flyt_sjekk_reports_an_unknown_contact(run_cli: Any, tmp_path: Path) -> 
     )
     template = tmp_path / "f" / "templates" / "akutt-notat.md.j2"
     assert lines[1].startswith(f"{template}:5: Ukjent kontakt «bvevernstjenesten»")
+
+
+def test_coordinator_application_is_addressed_to_the_profiles_municipality(tmp_path: Path) -> None:
+    without = _case_text("oppdager", "oppdager-ber-om-hjelp", {}, "koordinatorsoknad")
+    assert "Til: Koordinerende enhet, Lillehammer kommune." in without
+    assert "Koordinerende enhet: telefonnummeret står på kommunens nettside." in without
+    kommune.activate(kommune.select("bergen", {}))
+    text = _case_text("oppdager", "oppdager-ber-om-hjelp", {}, "koordinatorsoknad")
+    assert "Til: Koordinerende enhet, Bergen kommune." in text
+    assert "Koordinerende enhet: telefonnummeret står på www.bergen.kommune.no." in text
