@@ -39,7 +39,7 @@ def cache_dir() -> Path | None:
     try:
         from .output import ensure_private_dir
 
-        ensure_private_dir(path)
+        ensure_private_dir(path, tighten=True)
     except OSError:
         return None
     return path
@@ -110,7 +110,7 @@ def template_bytecode_cache() -> Any:
     try:
         from .output import ensure_private_dir
 
-        ensure_private_dir(sub)
+        ensure_private_dir(sub, tighten=True)
     except OSError:
         return None
     return FileSystemBytecodeCache(str(sub), pattern=f"%s-{_tag()}.cache")
@@ -155,5 +155,5 @@ def store_flow(path: Path, flow: Any) -> None:
 
         from .output import ensure_private_dir, write_private_bytes
 
-        ensure_private_dir(target.parent)
+        ensure_private_dir(target.parent, tighten=True)
         write_private_bytes(target, pickle.dumps((path.read_bytes(), flow), protocol=5))

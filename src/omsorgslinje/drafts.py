@@ -85,7 +85,7 @@ def retention_days() -> tuple[int, str | None]:
 def _private_dir(path: Path) -> None:
     from .output import ensure_private_dir
 
-    ensure_private_dir(path)
+    ensure_private_dir(path, tighten=True)
 
 
 class DraftStore:
@@ -122,6 +122,9 @@ class DraftStore:
         return path
 
     def paths(self) -> list[Path]:
+        from .output import remove_stale_temporaries
+
+        remove_stale_temporaries(self.directory)  # a killed autosave's copy holds answers
         try:
             entries = list(self.directory.iterdir())
         except OSError:

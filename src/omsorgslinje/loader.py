@@ -72,6 +72,14 @@ def _documents(r: Reader, flow_table: Mapping[str, Any]) -> tuple[Document, ...]
             when = None
         if when:
             check_expression(r, when, "when", None, None)
+        filename = r.string(spec, "filename", "", None, None, default="")
+        if filename and not safe_filename(filename):
+            r.problem(
+                f"«filename» for dokumentet «{name}» må være et filnavn uten mappe: ikke «/», "
+                "«\\» eller «:», ikke «..», og ikke skjult (begynne med punktum).",
+                r.line("filename", None),
+            )
+            filename = ""
         docs.append(
             Document(
                 name=name,
@@ -79,7 +87,7 @@ def _documents(r: Reader, flow_table: Mapping[str, Any]) -> tuple[Document, ...]
                 title=r.string(spec, "title", "", None, None, default=name),
                 primary=r.boolean(spec, "primary", None, None, False),
                 when=when,
-                filename=r.string(spec, "filename", "", None, None, default=""),
+                filename=filename,
             )
         )
     r.span = None
@@ -92,6 +100,16 @@ def _documents(r: Reader, flow_table: Mapping[str, Any]) -> tuple[Document, ...]
             first.name, first.template, first.title, True, first.when, first.filename
         )
     return tuple(docs)
+
+
+def safe_filename(name: str) -> bool:
+    """A file name that stays inside the folder it is written to (--ut-mappe)."""
+    return (
+        bool(name.strip())
+        and not name.startswith(".")
+        and not any(c in name for c in "/\\:\x00")
+        and name not in (".", "..")
+    )
 
 
 def _step(

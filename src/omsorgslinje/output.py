@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 from .errors import WriteError
@@ -27,10 +29,31 @@ def reason(exc: OSError) -> str:
     return REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
 
 
-def ensure_private_dir(path: Path) -> None:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):
-        path.chmod(0o700)
+def ensure_private_dir(path: Path, *, tighten: bool = False) -> None:
+    """Make `path` and every missing folder above it with mode 0700, whatever the umask.
+
+    A folder that exists keeps its mode (a team's shared 2775 folder given to --ut-mappe, or
+    the current folder), unless `tighten` says it is the tool's own (drafts, cache).
+    """
+    path = Path(path)
+    missing: list[Path] = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made by another process in between: not ours to change
+        # mkdir's mode passes through the umask; a fresh folder is ours to set
+        with contextlib.suppress(OSError):
+            folder.chmod(0o700)
+    if tighten and not missing:
+        with contextlib.suppress(OSError):
+            path.chmod(0o700)
+    if not path.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(path))
 
 
 def write_private(path: Path, text: str, *, overwrite: bool = True) -> None:
@@ -52,9 +75,14 @@ def write_private_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> N
             f"Filen {path} finnes fra før. Bruk --overskriv for å erstatte den, eller velg et annet navn."
         )
     directory = path.parent if str(path.parent) else Path(".")
-    tmp = directory / f".{path.name}.{os.getpid()}.tmp"
+    tmp = Path(".")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # an unpredictable name beside the target (mkstemp: 0600, O_EXCL), with our process id
+        # in it so that a later run can tell a leftover of a killed process
+        fd, name = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}-", suffix=TEMP_SUFFIX, dir=directory
+        )
+        tmp = Path(name)
         try:
             view = memoryview(data)
             while view:
@@ -86,6 +114,45 @@ def write_private_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> N
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+TEMP_SUFFIX = ".omsorgslinje.tmp"
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)-[^.]+" + re.escape(TEMP_SUFFIX) + "$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # someone else's process, or no way to tell: leave the file alone
+    return True
+
+
+def remove_stale_temporaries(directory: Path) -> int:
+    """Delete our temporary files that a killed process left in `directory` (they may hold
+    answers). Only files owned by this user, whose process is gone. Returns how many."""
+    removed = 0
+    getuid = getattr(os, "getuid", None)
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for entry in entries:
+        m = _TEMP_NAME.match(entry.name)
+        if not m or _alive(int(m.group(1))):
+            continue
+        try:
+            if getuid is not None and entry.stat(follow_symlinks=False).st_uid != getuid():
+                continue
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def _write_through(path: Path, data: bytes) -> None:

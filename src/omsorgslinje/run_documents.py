@@ -13,6 +13,7 @@ from pathlib import Path
 from .answers import answers_document
 from .engine import Interview, resolve
 from .errors import UsageError
+from .loader import safe_filename
 from .model import Document, Flow
 from .output import write_private, write_stdout
 from .render import Case, applicable_documents, render
@@ -46,10 +47,11 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
         _deliver(text, opts.out, opts.overwrite, "delsvarene")
         return
     if opts.out_dir is not None:
-        from .output import ensure_private_dir, reason
+        from .output import ensure_private_dir, reason, remove_stale_temporaries
 
         try:
             ensure_private_dir(opts.out_dir)
+            remove_stale_temporaries(opts.out_dir)
         except OSError as exc:
             from .errors import WriteError
 
@@ -62,6 +64,13 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
         if opts.fmt != "toml":
             for doc in docs:
                 path = opts.out_dir / f"{doc.filename or doc.name}.{EXTENSIONS[opts.fmt]}"
+                if not safe_filename(doc.filename or doc.name):
+                    from .errors import WriteError
+
+                    raise WriteError(
+                        f"Dokumentet «{doc.name}» har et filnavn som peker ut av mappen "
+                        f"{opts.out_dir}; ingenting er skrevet."
+                    )
                 texts.append((path, render(case, doc, opts.fmt)))
         record = opts.out_dir / f"{flow.id}-svar.toml"
         texts.append((record, render(case, flow.primary_document, "toml")))

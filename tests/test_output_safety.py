@@ -1,0 +1,104 @@
+"""Writing documents: an existing folder keeps its mode, new folders are private whatever the
+umask, a document's file name cannot leave --ut-mappe, and temporary files do not outlive a kill."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import PROVE_FLOW, write_flow
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_an_existing_output_folder_keeps_its_mode(run_cli, flow_file, answers_file, tmp_path):
+    shared = tmp_path / "team"
+    shared.mkdir()
+    shared.chmod(0o2775)
+    r = run_cli(["start", flow_file, "--svar", answers_file, "--ut-mappe", shared])
+    assert r.returncode == 0, r.stderr
+    assert _mode(shared) == 0o2775
+    assert _mode(shared / "prove-notat.md") == 0o600
+
+
+def test_the_current_folder_keeps_its_mode(run_cli, flow_file, answers_file, tmp_path):
+    here = tmp_path / "her"
+    here.mkdir()
+    here.chmod(0o755)
+    r = run_cli(["start", flow_file, "--svar", answers_file, "--ut-mappe", "."], cwd=here)
+    assert r.returncode == 0, r.stderr
+    assert _mode(here) == 0o755
+
+
+def test_new_folders_are_private_under_umask_000(
+    script, cli_env, flow_file, answers_file, tmp_path
+):
+    target = tmp_path / "a" / "b" / "c"
+    cmd = f'umask 000; exec "{script}" start "{flow_file}" --svar "{answers_file}" --ut-mappe "{target}"'
+    r = subprocess.run(["sh", "-c", cmd], env=cli_env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", target):
+        assert _mode(folder) == 0o700, folder
+
+
+@pytest.mark.parametrize("name", ["../../x", "/tmp/x", ".skjult", "a/b", "..", "c:x"])
+def test_a_file_name_that_leaves_the_folder_is_a_flow_error(run_cli, tmp_path, answers_file, name):
+    flow = write_flow(
+        tmp_path / "flyt",
+        PROVE_FLOW.replace('filename = "prove-notat"', f"filename = {name!r}".replace("'", '"')),
+    )
+    check = run_cli(["flyt", "sjekk", flow])
+    assert check.returncode != 0
+    said = check.stdout + check.stderr
+    assert "«filename» for dokumentet «notat» må være et filnavn uten mappe" in said
+    assert f"{flow}:13:" in said
+    out = tmp_path / "ut"
+    r = run_cli(["start", flow, "--svar", answers_file, "--ut-mappe", out])
+    assert r.returncode == 2
+    assert not (tmp_path / "x").exists() and not Path("/tmp/x.md").exists()
+
+
+def _dead_pid() -> int:
+    pid = 4_000_000
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return pid
+        except PermissionError:
+            pass
+        pid -= 1
+
+
+def test_temporary_files_of_a_killed_process_are_removed(
+    run_cli, flow_file, answers_file, tmp_path
+):
+    out = tmp_path / "ut"
+    out.mkdir()
+    stale = out / f".prove-notat.md.{_dead_pid()}-x1y2z3.omsorgslinje.tmp"
+    stale.write_text("svar fra en drept prosess", encoding="utf-8")
+    live = out / f".prove-notat.md.{os.getpid()}-a1b2c3.omsorgslinje.tmp"
+    live.write_text("en prosess som lever", encoding="utf-8")
+    old_style = out / f".prove-notat.md.{os.getpid()}.tmp"
+    old_style.write_text("", encoding="utf-8")
+    r = run_cli(["start", flow_file, "--svar", answers_file, "--ut-mappe", out, "--overskriv"])
+    assert r.returncode == 0, r.stderr
+    assert not stale.exists()
+    assert live.exists()  # another process that still runs may be writing it
+    leftovers = [p.name for p in out.iterdir() if p.name.endswith(".omsorgslinje.tmp")]
+    assert leftovers == [live.name]
+
+
+def test_temporary_files_of_a_killed_autosave_are_removed(run_cli, home, flow_file):
+    drafts = home / "data" / "utkast"
+    drafts.mkdir(parents=True)
+    stale = drafts / f".prove-x.toml.{_dead_pid()}-q9w8e7.omsorgslinje.tmp"
+    stale.write_text("svar", encoding="utf-8")
+    r = run_cli(["utkast", "liste"])
+    assert r.returncode == 0, r.stderr
+    assert not stale.exists()
