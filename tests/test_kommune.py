@@ -571,3 +571,10 @@ def test_coordinator_application_is_addressed_to_the_profiles_municipality(tmp_p
     text = _case_text("oppdager", "oppdager-ber-om-hjelp", {}, "koordinatorsoknad")
     assert "Til: Koordinerende enhet, Bergen kommune." in text
     assert "Koordinerende enhet: telefonnummeret står på www.bergen.kommune.no." in text
+
+
+def test_a_draft_remembers_the_profile_chosen() -> None:
+    from omsorgslinje.run_options import RunOptions, draft_options
+
+    assert draft_options(RunOptions(kommune="bergen"))["kommune"] == "bergen"
+    assert draft_options(RunOptions())["kommune"] is None
