@@ -578,3 +578,15 @@ def test_a_draft_remembers_the_profile_chosen() -> None:
 
     assert draft_options(RunOptions(kommune="bergen"))["kommune"] == "bergen"
     assert draft_options(RunOptions())["kommune"] is None
+
+
+def test_a_step_may_not_be_called_kommune(tmp_path: Path) -> None:
+    from conftest import TINY_FLOW
+
+    from omsorgslinje.loader import read_flow
+
+    path = tmp_path / "t.toml"
+    path.write_text(TINY_FLOW.replace('id = "navn"', 'id = "kommune"'), encoding="utf-8")
+    _, problems = read_flow(path)
+    assert [p.message.split(":")[0] for p in problems] == ["Steg-id-en «kommune» er reservert"]
+    assert "kommune" in environment().globals

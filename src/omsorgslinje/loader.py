@@ -31,6 +31,7 @@ from .loader_fields import (
 )
 from .model import (
     STEP_TYPES,
+    GLOBAL_NAMES,
     TEMPLATE_NAMES,
     Action,
     Choice,
@@ -130,10 +131,10 @@ def _step(
         )
     elif sid in earlier:
         r.problem("Steg-id-en er brukt før i flyten. Hver id må være unik.", line, sid)
-    elif sid in TEMPLATE_NAMES:
+    elif sid in TEMPLATE_NAMES or sid in GLOBAL_NAMES:
         r.problem(
             f"Steg-id-en «{sid}» er reservert: malene bruker navnet til noe annet. "
-            f"Reserverte navn: {', '.join(TEMPLATE_NAMES)}.",
+            f"Reserverte navn: {', '.join(TEMPLATE_NAMES + GLOBAL_NAMES)}.",
             line,
             sid,
         )

@@ -42,6 +42,10 @@ TEMPLATE_NAMES: tuple[str, ...] = (
 )
 
 
+# Names every expression and template sees (expr.environment's globals); a step may not take them.
+GLOBAL_NAMES: tuple[str, ...] = ("kommune",)
+
+
 @dataclass(frozen=True)
 class Choice:
     value: str
