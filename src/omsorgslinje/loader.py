@@ -30,8 +30,8 @@ from .loader_fields import (
     check_text,
 )
 from .model import (
-    STEP_TYPES,
     GLOBAL_NAMES,
+    STEP_TYPES,
     TEMPLATE_NAMES,
     Action,
     Choice,
