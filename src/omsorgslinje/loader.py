@@ -52,6 +52,13 @@ def _documents(r: Reader, flow_table: Mapping[str, Any]) -> tuple[Document, ...]
     if not isinstance(raw, dict):
         r.problem("«documents» må være en tabell.", r.idx.key_line("documents"))
         return ()
+    if not raw:
+        r.problem(
+            "Flyten har ingen dokumenter: [flow.documents] er tom. "
+            "Skriv minst ett, for eksempel [flow.documents.notat] med template.",
+            r.idx.key_line("documents"),
+        )
+        return ()
     docs: list[Document] = []
     for name, spec in raw.items():
         if isinstance(spec, str):
@@ -248,6 +255,14 @@ def _step(
     )
 
 
+def _written(r: Reader, line: int | None) -> str | None:
+    """The value of `key = value` on a line, as written in the file."""
+    if line is None:
+        return None
+    m = re.match(r"^\s*[\w\"']+\s*=\s*([^#]*?)\s*(#.*)?$", r.idx.lines[line - 1])
+    return m.group(1) if m else None
+
+
 def build_flow(data: Mapping[str, Any], text: str, path: str) -> tuple[Flow | None, list[Problem]]:
     """Turn parsed TOML into a Flow, collecting every problem. No flow when any problem."""
     flow, problems = build_partial(data, text, path)
@@ -276,8 +291,12 @@ def build_partial(data: Mapping[str, Any], text: str, path: str) -> tuple[Flow, 
     title = r.string(flow_table, "title", "[flow]", None, None, required=True)
     version = flow_table.get("version", "")
     if isinstance(version, int | float) and not isinstance(version, bool):
-        version = str(version)
-    if not isinstance(version, str) or not version:
+        line = r.line("version", None)
+        written = _written(r, line) or str(version)
+        lost = f" (som tall blir {written} lest som {version})" if written != str(version) else ""
+        r.problem(f'«version» må være tekst i anførselstegn: version = "{written}"{lost}.', line)
+        version = ""
+    elif not isinstance(version, str) or not version:
         r.problem(
             "Mangler «version» (tekst) i [flow].", r.line("version", None) or r.line("flow", None)
         )
@@ -309,6 +328,10 @@ def build_partial(data: Mapping[str, Any], text: str, path: str) -> tuple[Flow, 
             r.span = r.idx.table_span(f"flow.documents.{doc.name}")
             check_names(r, doc.when, "when", None, None, earlier, set())
     r.span = None
+    if not any(not p.warning for p in r.problems):
+        from .loader_schema import check_schema
+
+        check_schema(r, data)
     flow = Flow(
         id=fid,
         title=title,
