@@ -21,3 +21,18 @@ def test_no_module_passes_the_limit() -> None:
 def test_the_command_line_is_a_package() -> None:
     assert (PACKAGE / "cli" / "__init__.py").is_file()
     assert sorted(p.name for p in PACKAGE.glob("cli*.py")) == []
+
+
+def test_the_readme_maps_every_module() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## For utviklere") :]
+    block = section[section.index("```text\n") + 8 :]
+    block = block[: block.index("```")]
+    mapped = [line.split()[0] for line in block.splitlines() if line.strip()]
+    modules = {
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if p.name != "__init__.py" or p.parent.name == "cli"
+    }
+    assert sorted(modules - set(mapped)) == [], "add these to README's module map"
+    assert sorted(set(mapped) - modules) == [], "these are in README's module map, not in src"

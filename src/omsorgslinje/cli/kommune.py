@@ -31,7 +31,8 @@ def vis(kommune: o.KommuneOpt = None) -> None:
     konfigurasjonsmappen. Deretter alle kontaktene slik tekstene viser dem."""
     import shutil
 
-    from ..kommune import describe, select
+    from ..kommune import select
+    from ..kommune_describe import describe
     from ..output import write_stdout
 
     width = min(shutil.get_terminal_size((100, 24)).columns, 100)
