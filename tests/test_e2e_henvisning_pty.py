@@ -266,7 +266,7 @@ def interview(
         step = STEPS[got.id]
         value = wanted(step, plan)
         s.send(plain_keys(step, value) if plain else fullscreen_keys(step, value))
-    raise AssertionError("Intervjuet kom aldri til gjennomgangen")
+    raise AssertionError(f"Intervjuet kom aldri til gjennomgangen: {ids(asked)[:30]}")
 
 
 def finish_review(s: Session, plain: bool = False) -> None:
@@ -303,6 +303,7 @@ MEETING: Plan = {
     "med_pasient_hvorfor": "Pasienten ville være med.",
     "deltakere": "Pasienten\nFastlege\nLAR-behandler i AFR LAR",
     "ansvarsgruppe_finnes": True,
+    "barn_gravid": ["ingen"],
     "tiltak_a": "ikke_vurdert",
     "tiltak_a_begrunnelse": "Ikke drøftet i møtet.",
     "tiltak_b": "ikke_relevant",
@@ -350,12 +351,13 @@ MEETING: Plan = {
 }
 
 BEON_AT_PROMPT = (
-    "Brudd på BEON: innleggelse i døgninstitusjon i TSB (G) er valgt, men ett eller flere av de "
-    "billigere tiltakene A–F er ikke vurdert ennå."
+    "BEON: innleggelse i døgninstitusjon i TSB (G) er valgt, men disse tiltakene i vedlegg 1 er "
+    "ikke vurdert: {}. Rutinen sier at alle aktuelle tiltak bør vurderes"
 )
 DIPS_AT_PROMPT = (
     "Advarsel: det går ikke fram at saken er drøftet både i ansvarsgruppen og i LAR-teamet. En "
-    "sekundærhenvisning uten dette blir sendt tilbake som intern melding i DIPS"
+    "sekundærhenvisning uten dette blir sendt som intern melding i DIPS til behandler i AFR LAR, "
+    "med kopi til henviser."
 )
 
 
@@ -375,8 +377,8 @@ def test_full_meeting_with_beon_breach_warns_at_the_prompt_and_in_both_documents
     order = ids(asked)
     g = order.index("tiltak_g")
     assert order[g + 1] == "beon_advarsel", order[g - 1 : g + 3]
-    assert BEON_AT_PROMPT in shown(asked, "beon_advarsel")
-    assert not any("Brudd på BEON" in a.shown for a in asked[: g + 1])
+    assert BEON_AT_PROMPT.format("A") in shown(asked, "beon_advarsel")
+    assert not any("BEON: innleggelse" in a.shown for a in asked[: g + 1])
     assert "dips_advarsel" not in order  # both discussions confirmed: no DIPS warning
     assert {"rus_mengde", "plan_involverte", "endring_varsler"} <= set(order)
 
@@ -385,14 +387,16 @@ def test_full_meeting_with_beon_breach_warns_at_the_prompt_and_in_both_documents
     referat = (folder / "referat.md").read_text(encoding="utf-8")
     vedlegg2 = (folder / "sekundaerhenvisning.md").read_text(encoding="utf-8")
     assert (
-        "**Brudd på BEON:** Innleggelse i døgninstitusjon i TSB (G) er valgt, men disse billigere "
-        "tiltakene er ikke vurdert ennå: A) Forsterket poliklinisk innsats. Etter BEON-prinsippet"
+        "**BEON, tiltak ikke vurdert:** Innleggelse i døgninstitusjon i TSB (G) er valgt, mens "
+        "disse tiltakene i vedlegg 1 ikke er vurdert: A) Forsterket poliklinisk innsats. Rutinen "
+        "sier at alle aktuelle tiltak bør vurderes"
     ) in referat
     assert (
-        "**Advarsel, BEON:** Innleggelse i døgninstitusjon i TSB (tiltak G) er valgt, men disse "
-        "billigere tiltakene er ikke vurdert ennå: A) Forsterket poliklinisk innsats. Etter "
-        "BEON-prinsippet"
+        "**Tiltak i vedlegg 1 som ikke er vurdert (BEON):** Ansvarsgruppen har valgt innleggelse "
+        "i døgninstitusjon i TSB (tiltak G) uten å ha vurdert disse tiltakene: A) Forsterket "
+        "poliklinisk innsats (ansvarsgruppens merknad: «Ikke drøftet i møtet.»)."
     ) in vedlegg2
+    assert "**Ansvarsgruppens begrunnelse for G:** Døgnbehandling trengs raskt." in vedlegg2
     # what was typed at the prompts reached the documents, and nothing of the prompts did
     assert "- Pasient: P.Q., sak 2026/77" in vedlegg2
     assert "- Dato: 20.11.2026" in vedlegg2
@@ -447,6 +451,7 @@ def test_fullscreen_beon_panel_right_after_g(spawn: Callable[..., Session], tmp_
     asked = interview(s, plan)
     finish_review(s)
     assert ids(asked) == [
+        "barn_plikter_info",  # the example's patient has a daughter
         "beon_info",
         "tiltak_a",
         "tiltak_a_begrunnelse",
@@ -471,13 +476,16 @@ def test_fullscreen_beon_panel_right_after_g(spawn: Callable[..., Session], tmp_
         "evaluering_info",
     ]
     panel = shown(asked, "beon_advarsel")
-    assert BEON_AT_PROMPT in panel
+    assert BEON_AT_PROMPT.format("A, C") in panel
     assert "Gå videre?" in panel
     missing = "A) Forsterket poliklinisk innsats; C) Innleggelse for avrusning og stabilisering."
     referat = (folder / "referat.md").read_text(encoding="utf-8")
     vedlegg2 = (folder / "sekundaerhenvisning.md").read_text(encoding="utf-8")
-    assert "**Brudd på BEON:**" in referat and f"ikke vurdert ennå: {missing}" in referat
-    assert "**Advarsel, BEON:**" in vedlegg2 and f"ikke vurdert ennå: {missing}" in vedlegg2
+    assert (
+        "**BEON, tiltak ikke vurdert:** Innleggelse i døgninstitusjon i TSB (G) er valgt, mens "
+        f"disse tiltakene i vedlegg 1 ikke er vurdert: {missing}"
+    ) in referat
+    assert "**Tiltak i vedlegg 1 som ikke er vurdert (BEON):**" in vedlegg2
     assert "- A) Forsterket poliklinisk innsats: Ikke vurdert ennå" in vedlegg2
     assert "- G) Innleggelse i døgninstitusjon i TSB: Valgt" in vedlegg2
 
@@ -538,7 +546,10 @@ def test_writer_fills_only_their_part_and_it_merges_into_vedlegg2(
     assert "- Type rusmiddel (beskriv alle rusmidler pasienten bruker): Heroin\n  Benzo" in vedlegg2
     assert "- Mengde: Skriverens mengde: to gram." in vedlegg2
     assert "- Administrasjonsmåte: Ikke fylt ut" in vedlegg2
-    assert "- Aktuell situasjon: Skriverens LAR-situasjon: metadon 90 mg." in vedlegg2
+    assert (
+        "- LAR-behandlingen (legemiddel og dose, henting og inntak, stabilitet): "
+        "Skriverens LAR-situasjon: metadon 90 mg."
+    ) in vedlegg2
     assert "Fra 15 år" in vedlegg2
     assert "Benzodiazepiner 4–6 tabletter daglig" not in vedlegg2  # the example's own text
     assert "- Pasient: K.L., sak 2026/1142" in vedlegg2  # the meeting's part is there too
@@ -580,7 +591,7 @@ def test_not_discussed_in_the_lar_team_shows_the_dips_warning_at_the_prompt(
     assert "intern melding i DIPS" in vedlegg2
     referat = (folder / "referat.md").read_text(encoding="utf-8")
     assert "Drøfte saken i ansvarsgruppen og i LAR-teamet" in referat
-    assert "Brudd på BEON" not in referat
+    assert "BEON, tiltak ikke vurdert" not in referat
 
 
 # --- 4. back across a `when`-dependent step ------------------------------------------------------
@@ -617,7 +628,7 @@ def test_enkel_back_with_lt_across_a_when_step_hides_its_answer(
     }
 
     def back_three(s: Session, at: Asked) -> None:
-        # at the info step after the two `when` steps: back to them, then change their condition
+        # at the question after the two `when` steps: back to them, then change their condition
         s.send("<" + ENTER)
         s.expect(re.escape(f"Innen når skal ansvarsgruppen være etablert? [{HIDDEN[1]}]: "))
         s.send("<" + ENTER)
@@ -626,10 +637,10 @@ def test_enkel_back_with_lt_across_a_when_step_hides_its_answer(
         s.expect(re.escape("Har pasienten en ansvarsgruppe? (ja/nei) [nei]: "))
         s.send("ja" + ENTER)
 
-    asked = interview(s, plan, plain=True, handlers={"beon_info": back_three})
+    asked = interview(s, plan, plain=True, handlers={"barn_gravid": back_three})
     finish_review(s, plain=True)
     order = ids(asked)
-    assert order.count("beon_info") == 2, order  # asked, left with `<`, asked again
+    assert order.count("barn_gravid") == 2, order  # asked, left with `<`, asked again
     assert "Gjennomgang av svarene:" in screen(s.text)
     review = screen(s.text).split("Gjennomgang av svarene:")[-1]
     assert "Hvem tar initiativ" not in review and HIDDEN[0] not in review
@@ -659,12 +670,17 @@ def test_ctrl_b_across_a_when_step_hides_its_answer(
         s.expect(loose(LIST))
         s.send(UP + ENTER)  # from «Nei» (pre-selected) to «Ja»
 
-    asked = interview(s, plan, handlers={"ansvarsgruppe_frist": back_twice})
+    def keep(s: Session, at: Asked) -> None:
+        s.send(ENTER)  # shown again with the file's answer selected: keep it
+
+    asked = interview(s, plan, handlers={"ansvarsgruppe_frist": back_twice, "barn_gravid": keep})
     finish_review(s)
     assert ids(asked) == [
         "ansvarsgruppe_finnes",
         "ansvarsgruppe_etableres_av",
         "ansvarsgruppe_frist",
+        "barn_gravid",
+        "barn_plikter_info",
         "beon_info",
         "skriving_info",
         "endring_info",

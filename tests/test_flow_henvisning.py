@@ -37,6 +37,7 @@ WRITER_SECTIONS = (
 MEETING_SECTIONS = (
     "Behovet",
     "Møtet",
+    "Barn og graviditet",
     "Tiltak A–H (BEON)",
     "Beslutning og skriving",
     "Før innleggelse",
@@ -47,6 +48,7 @@ MEETING_SECTIONS = (
 VEDLEGG2_HEADINGS = [
     "Hva henvises pasienten til (avgiftning, poliklinikk, døgnbehandling eller annet)?",
     "Kort og oppdatert beskrivelse av rusmiddelproblematikk (eventuelt spillproblematikk)",
+    "Aktuell situasjon",
     "Relevante psykiatriske diagnoser",
     "Relevante og aktuelle somatiske tilleggsfaktorer",
     "Tidligere behandling innen TSB eller psykisk helsevern?",
@@ -64,7 +66,6 @@ VEDLEGG2_QUESTIONS = [
     "Når startet pasienten å bruke rusmidler?",
     "Beskriv tidligere bruk.",
     "Er pasienten i LAR?",
-    "Aktuell situasjon",
     "Hva er problemet det henvises for?",
     "Hva er målsetning for døgninnleggelse?",
     "Foreligger det kognitiv svikt/svekkelse, suicidproblematikk eller psykoseproblematikk?",
@@ -159,7 +160,7 @@ def table_with(md: str, first_header: str) -> list[list[str]]:
 
 
 def beon_warning_in(referat: str) -> bool:
-    return "Brudd på BEON" in referat
+    return "BEON, tiltak ikke vurdert" in referat
 
 
 # the flow itself -----------------------------------------------------------------------------
@@ -341,15 +342,17 @@ def test_beon_breach_documents(flow):
     referat = doc(flow, answers, "referat")
     beon = section_text(referat, "Vurdering av tiltak A–H (BEON)")
     warning = beon.strip().split("\n\n")[0]
-    assert warning.startswith("**Brudd på BEON:**")
+    assert warning.startswith("**BEON, tiltak ikke vurdert:**")
     assert "A) Forsterket poliklinisk innsats" in warning
     assert "C) Innleggelse for avrusning og stabilisering" in warning
     assert "D) Innleggelse" not in warning  # D was considered
     draft = doc(flow, answers, "vedlegg2")
-    assert "**Advarsel, BEON:**" in draft
-    assert "A) Forsterket poliklinisk innsats; C) Innleggelse for avrusning" in draft
+    assert "**Tiltak i vedlegg 1 som ikke er vurdert (BEON):**" in draft
+    assert (
+        "A) Forsterket poliklinisk innsats (ansvarsgruppens merknad: «Ikke drøftet.»); C) " in draft
+    )
     txt = doc(flow, answers, "referat", "txt")
-    assert "Brudd på BEON:" in txt
+    assert "BEON, tiltak ikke vurdert:" in txt
 
 
 @pytest.mark.parametrize("measure", list("abcdef"))
@@ -358,7 +361,7 @@ def test_any_cheaper_measure_not_considered_breaks_beon(flow, measure):
     answers[f"tiltak_{measure}"] = "ikke_vurdert"
     assert "beon_advarsel" in resolve(flow, answers).path
     assert beon_warning_in(doc(flow, answers, "referat"))
-    assert "Advarsel, BEON" in doc(flow, answers, "vedlegg2")
+    assert "ikke er vurdert (BEON)" in doc(flow, answers, "vedlegg2")
 
 
 @pytest.mark.parametrize(
@@ -370,7 +373,7 @@ def test_no_beon_warning_otherwise(flow, change):
     answers = answers_of(flow, FULL) | change
     assert "beon_advarsel" not in resolve(flow, answers).path
     assert not beon_warning_in(doc(flow, answers, "referat"))
-    assert "Advarsel, BEON" not in doc(flow, answers, "vedlegg2")
+    assert "ikke er vurdert (BEON)" not in doc(flow, answers, "vedlegg2")
 
 
 # path: no ansvarsgruppe ----------------------------------------------------------------------
@@ -614,3 +617,286 @@ def test_toml_record_replays_to_the_same_documents(flow, example, tmp_path):
             assert doc(flow, aset.answers, name, fmt) == doc(flow, answers, name, fmt)
     if example == BEON:
         assert any(s["hva"].startswith("Etablere ansvarsgruppe") for s in data["neste_steg"])
+
+
+# issue 11: the flow true to the routine and the law ------------------------------------------
+
+TEMPLATES = ROOT / "templates"
+HENVISNING_TEMPLATES = sorted(TEMPLATES.glob("henvisning-*.j2"))
+EXAMPLE_FILES = sorted(EXAMPLES.glob("henvisning-*.toml"))
+
+
+def _prompt(flow, answers: dict, step_id: str) -> str:
+    """An info step's text as the user sees it (filled in from the answers before it)."""
+    from omsorgslinje.expr import render_text
+
+    return render_text(flow.step(step_id).prompt, dict(resolve(flow, answers).context))
+
+
+def test_stabilisation_is_defined_where_c_and_g_are_decided(flow):
+    for sid in ("tiltak_c", "tiltak_g"):
+        text = re.sub(r"\s+", " ", flow.step(sid).help)
+        assert ("avrusningen" in text and "noen uker" in text) or "ukene etter avrusningen" in text
+        assert "kartlegg" in text and "behandlingsbehov" in text, sid
+    g = re.sub(r"\s+", " ", flow.step("tiltak_g").help)
+    assert "unntatt avrusning og stabilisering" in g and "tiltak C" in g
+    detox = flow.step("henvises_til").choice("avgiftning")
+    assert "tiltak C" in detox.label and "ikke en sekundærhenvisning" in detox.label
+    assert "tiltak C" in flow.step("henvises_til").help
+
+
+def test_detox_chosen_in_the_draft_says_it_is_measure_c(flow):
+    answers = answers_of(flow, FULL) | {"henvises_til": "avgiftning"}
+    section = section_text(doc(flow, answers, "vedlegg2"), VEDLEGG2_HEADINGS[0])
+    assert "tiltak C i vedlegg 1" in section
+    assert "uten henvisning til vurderingsenheten" in section
+    assert "tiltak C" not in section_text(
+        doc(flow, answers_of(flow, FULL), "vedlegg2"), VEDLEGG2_HEADINGS[0]
+    )
+
+
+@pytest.mark.parametrize("h", ["ikke_vurdert", "vurdert", "provd", "ikke_relevant"])
+def test_written_concern_not_asked_when_no_concern_is_raised(flow, h):
+    answers = answers_of(flow, FULL) | {"tiltak_h": h, "tiltak_h_bekymring": False}
+    path = resolve(flow, answers).path
+    assert "tiltak_h_skriftlig" not in path
+    assert missing_required(flow, answers) == []
+    steps = next_steps(Case(flow, answers, DATE))
+    assert not any("skriftlig til NAV" in s["hva"] for s in steps)
+    assert "meldt skriftlig" not in doc(flow, answers, "referat")
+
+
+def test_written_concern_asked_and_acted_on_when_a_concern_is_raised(flow):
+    raised = answers_of(flow, FULL) | {
+        "tiltak_h": "vurdert",
+        "tiltak_h_bekymring": True,
+        "tiltak_h_skriftlig": False,
+    }
+    assert "tiltak_h_skriftlig" in resolve(flow, raised).path
+    steps = next_steps(Case(flow, raised, DATE))
+    assert any(s["hva"].startswith("Melde bekymringen om pasienten skriftlig") for s in steps)
+    chosen = answers_of(flow, FULL) | {"tiltak_h": "valgt"}
+    assert "tiltak_h_bekymring" not in resolve(flow, chosen).path
+    assert [s.id for s in missing_required(flow, chosen)] == ["tiltak_h_skriftlig"]
+
+
+def test_beon_warning_says_what_it_is(flow):
+    answers = answers_of(flow, BEON)
+    shown = re.sub(r"\s+", " ", _prompt(flow, answers, "beon_advarsel"))
+    assert "ikke vurdert: A, C." in shown
+    assert "alle aktuelle tiltak bør vurderes" in shown
+    texts = [
+        flow.step(s).prompt + flow.step(s).help for s in ("beon_info", "beon_advarsel", "tiltak_g")
+    ]
+    texts += [p.read_text(encoding="utf-8") for p in HENVISNING_TEMPLATES]
+    texts += [doc(flow, answers, n) for n in ("vedlegg2", "referat")]
+    for text in texts:
+        flat = re.sub(r"\s+", " ", text)
+        assert "billigere" not in flat
+        assert "Brudd på BEON" not in flat
+        assert "i rekkefølgen A til H" not in flat
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "BEON-rekkefølge" not in readme
+
+
+def test_aktuell_situasjon_holds_the_problem_and_the_goal(flow):
+    md = doc(flow, answers_of(flow, FULL), "vedlegg2")
+    situation = section_text(md, "Aktuell situasjon")
+    assert "**Hva er problemet det henvises for?**\n\nSidemisbruk av benzodiazepiner" in situation
+    assert "**Hva er målsetning for døgninnleggelse?**\n\nRusfrihet" in situation
+    assert "buprenorfin" not in situation
+    rus = section_text(md, VEDLEGG2_HEADINGS[1])
+    lar = rus[rus.index("**Er pasienten i LAR?**") :]
+    assert "buprenorfin 16 mg daglig" in lar
+    assert "LAR: aktuell situasjon" not in flow.step("lar_situasjon").prompt
+
+
+def test_anchoring_in_the_lar_team_is_asked_for_a_no_too(flow):
+    answers = answers_of(flow, UENIG)
+    assert answers["faglig_grunnlag"] is False
+    assert "forankret_lar_team" in resolve(flow, answers).path
+    referat = doc(flow, answers, "referat")
+    decision = section_text(referat, "Beslutning")
+    assert "Vurderingen er forankret i team i AFR LAR: Ja" in decision
+    assert "klage på den til behandlingsteamet i AFR LAR" in decision
+    draft = section_text(doc(flow, answers, "vedlegg2"), "Samarbeid før henvisningen")
+    assert "Vurderingen er forankret i team i AFR LAR: Ja" in draft
+    not_anchored = answers | {"forankret_lar_team": False}
+    step = [s for s in next_steps(Case(flow, not_anchored, DATE)) if "Forankre" in s["hva"]]
+    assert step and "også beslutningen om ikke å henvise" in step[0]["hva"]
+    assert "behandlingsteamet i AFR LAR" in flow.step("klage_info").prompt
+
+
+def test_dips_message_and_pam_in_the_routines_words(flow):
+    dips = re.sub(r"\s+", " ", flow.step("dips_advarsel").prompt)
+    assert "tilbake" not in dips
+    assert "sendt som intern melding i DIPS til behandler i AFR LAR, med kopi til henviser" in dips
+    assert "PAM er psykiatrisk akuttmottak" in flow.step("tiltak_f").help
+    assert "PAM (psykiatrisk akuttmottak)" in doc(flow, answers_of(flow, FULL), "referat")
+
+
+def test_children_remind_of_the_duties_on_screen_and_in_the_documents(flow):
+    answers = answers_of(flow, FULL)
+    assert answers["barn_gravid"] == ["barn"]
+    path = resolve(flow, answers).path
+    assert "barn_plikter_info" in path and "gravid_plikter_info" not in path
+    info = re.sub(r"\s+", " ", flow.step("barn_plikter_info").prompt)
+    for ref in ("helsepersonelloven § 10a", "helsepersonelloven § 33", "barnevernsloven § 13-2"):
+        assert ref in info
+    assert "direkte til barnevernstjenesten" in info and "personlig" in info
+    referat = section_text(doc(flow, answers, "referat"), "Barn og graviditet")
+    assert "§ 10a" in referat and "§ 33" in referat and "§ 13-2" in referat
+    assert "vurdert: Vurdert: ikke grunn til å tro at vilkårene er oppfylt nå" in referat
+    draft = section_text(
+        doc(flow, answers, "vedlegg2"), "Har pasienten barn, og eventuelt omsorg for disse?"
+    )
+    assert "Én datter på 9 år" in draft
+    assert "barnevernsloven § 13-2, helsepersonelloven § 33) er vurdert i ansvarsgruppen" in draft
+    report = answers | {"barn_meldeplikt": "skal_meldes"}
+    assert any(
+        s["hva"].startswith("Gi opplysninger til barnevernstjenesten")
+        for s in next_steps(Case(flow, report, DATE))
+    )
+
+
+def test_pregnancy_reminds_of_10_3_and_32(flow):
+    answers = answers_of(flow, FULL) | {"barn_gravid": ["gravid"]}
+    path = resolve(flow, answers).path
+    assert "gravid_plikter_info" in path and "barn_meldeplikt" not in path
+    info = re.sub(r"\s+", " ", flow.step("gravid_plikter_info").prompt)
+    assert "§ 10-3" in info and "§ 32 annet ledd" in info
+    assert "gjelder ikke det ufødte barnet" in info
+    referat = section_text(doc(flow, answers, "referat"), "Barn og graviditet")
+    assert "§ 10-3" in referat and "§ 32 annet ledd" in referat
+
+
+def test_no_children_no_reminder(flow):
+    answers = answers_of(flow, BEON)
+    assert answers["barn_gravid"] == ["ingen"]
+    path = resolve(flow, answers).path
+    assert not {"barn_plikter_info", "gravid_plikter_info", "barn_meldeplikt"} & set(path)
+    assert "## Barn og graviditet" not in doc(flow, answers, "referat")
+
+
+def test_social_services_in_the_routines_word_and_what_it_means_in_bergen(flow):
+    h = re.sub(r"\s+", " ", flow.step("tiltak_h").help)
+    assert "«Sosialtjenesten utreder og fremmer sak til Fylkesnemnda i Hordaland»" in h
+    assert "I Bergen er det kommunens sosialtjeneste, NAV sosialtjeneste" in h
+
+
+def test_small_things(flow):
+    text = FLOW_PATH.read_text(encoding="utf-8")
+    for slip in ("kan trengs", "Hvilke oppfølging", "La stå tom", "ingen `when`", "Ingen `when`"):
+        assert slip not in text, slip
+    assert "formål" not in flow.step("pasient_ref").source
+    assert flow.step("pasient_ref").source.startswith("Veiviserens råd")
+    for path in [FLOW_PATH, *HENVISNING_TEMPLATES]:
+        assert "barneverntjenesten" not in path.read_text(encoding="utf-8"), path
+
+
+# issue 10: shared template pieces --------------------------------------------------------------
+
+
+def test_template_pieces_live_in_one_place():
+    texts = {p.name: p.read_text(encoding="utf-8") for p in HENVISNING_TEMPLATES}
+    flow_text = FLOW_PATH.read_text(encoding="utf-8")
+    # the table-cell macro: a filter now
+    assert not any("macro celle" in t for t in texts.values())
+    # the A–H list: once, in henvisning-tiltak.j2
+    holders = [
+        n for n, t in texts.items() if "Opphold i heldøgns helse- og omsorgsinstitusjon" in t
+    ]
+    assert holders == ["henvisning-tiltak.j2"]
+    # the BEON rule: once, in the flow (templates ask gjelder("beon_advarsel"))
+    rule = "'ikke_vurdert' in [tiltak_a, tiltak_b, tiltak_c, tiltak_d, tiltak_e, tiltak_f]"
+    assert flow_text.count(rule) == 1
+    assert not any(rule in t for t in texts.values())
+    for name in ("henvisning-vedlegg2.md.j2", "henvisning-referat.md.j2"):
+        assert 'import "henvisning-tiltak.j2" as tiltak with context' in texts[name]
+        assert 'gjelder("beon_advarsel")' in texts[name]
+
+
+# issue 10: the vurderingsenhet reads every example ---------------------------------------------
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_the_vurderingsenhet_can_use_each_examples_draft(flow, example):
+    """readers.md: every heading and sub-question of Vedlegg 2 in order, answered or marked; the
+    statement of the discussion (or why it is missing); the measures of Vedlegg 1 with the
+    group's reasons, and where G was chosen without them, the record and the reason for G;
+    the writers' parts as attachments with the writer's role."""
+    answers = answers_of(flow, example)
+    case = Case(flow, answers, DATE)
+    from omsorgslinje.render import applicable_documents
+
+    assert {d.name for d in applicable_documents(case)} == {"vedlegg2", "referat"}
+    md = doc(flow, answers, "vedlegg2")
+    flat = _flat(md)
+    found = [h for h in headings(md, 2) if h in [as_drafted(x) for x in VEDLEGG2_HEADINGS]]
+    assert found == [as_drafted(h) for h in VEDLEGG2_HEADINGS]
+    positions = [flat.index(as_drafted(q)) for q in VEDLEGG2_QUESTIONS]
+    assert positions == sorted(positions)
+    if not answers["faglig_grunnlag"]:
+        assert "**Skal ikke sendes:**" in md
+        return
+    collab = section_text(md, "Samarbeid før henvisningen")
+    confirmed = answers["drofting_ansvarsgruppe"] and answers["drofting_lar_team"]
+    assert (
+        "Saken er drøftet med deltakerne i ansvarsgruppen og i LAR-teamet" in collab
+    ) == confirmed
+    assert ("intern melding i DIPS" in collab) == (not confirmed)
+    work = _flat(section_text(md, "Beskriv arbeidet før henvisningen"))
+    for k in "abcdefgh":
+        label = flow.step(f"tiltak_{k}").choice(answers[f"tiltak_{k}"]).label
+        reason = _flat(answers[f"tiltak_{k}_begrunnelse"])
+        assert f"{k.upper()}) " in work and f": {label}" in work and reason in work, k
+    not_considered = [k for k in "abcdef" if answers[f"tiltak_{k}"] == "ikke_vurdert"]
+    g_chosen = answers["tiltak_g"] == "valgt"
+    if g_chosen and not_considered:
+        record = _flat(collab)
+        assert "Tiltak i vedlegg 1 som ikke er vurdert (BEON)" in record
+        for k in not_considered:
+            assert f"{k.upper()}) " in record
+        assert (
+            f"Ansvarsgruppens begrunnelse for G:** {_flat(answers['tiltak_g_begrunnelse'])}"
+            in record
+        )
+        for word in ("brudd", "Brudd", "billigere", "feil"):
+            assert word not in record
+    else:
+        assert "ikke er vurdert (BEON)" not in md
+    writers = table_with(md, "Del av henvisningen")
+    for row in writers[1:]:
+        assert row[1] and row[1] != "Ikke aktuelt"
+        assert row[2] in ("I henvisningen fra AFR LAR", "Vedlegg til henvisningen")
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_the_group_can_use_each_examples_referat(flow, example):
+    """readers.md: the referat is the group's memory: decisions, who writes which part by when,
+    next steps, complaints and deviations."""
+    answers = answers_of(flow, example)
+    md = doc(flow, answers, "referat")
+    a_to_h = table_with(md, "Tiltak")
+    assert [row[0][:2] for row in a_to_h[1:]] == [f"{k})" for k in "ABCDEFGH"]
+    assert all(row[3] for row in a_to_h[1:])
+    decision = section_text(md, "Beslutning")
+    assert (
+        f"Faglig grunnlag for sekundærhenvisning: {'Ja' if answers['faglig_grunnlag'] else 'Nei'}"
+        in decision
+    )
+    assert "forankret i team i AFR LAR" in decision
+    if answers["faglig_grunnlag"]:
+        writers = table_with(md, "Del av henvisningen (vedlegg 2)")
+        assert len(writers) == 6
+        assert f"Frist for å skrive delene: {answers['skrivefrist']}" in md
+    steps = table_with(md, "Hva")
+    assert len(steps) - 1 == len(next_steps(Case(flow, answers, DATE)))
+    uenighet = section_text(md, "Uenighet")
+    assert ("ikke enig" in uenighet) == (not answers["pasient_enig"])
+    avvik = section_text(md, "Avvik")
+    assert ("nærmeste ledere" in avvik) == answers["avvik"]

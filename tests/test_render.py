@@ -51,3 +51,38 @@ def test_a_step_may_not_take_a_template_name(name: str, tmp_path: Path) -> None:
         load_flow(path)
     assert f"{name}: Steg-id-en «{name}» er reservert" in err.value.message
     assert f"{path}:" in err.value.message
+
+
+def test_a_routine_owners_template_can_use_the_shared_pieces(tmp_path: Path, run_cli) -> None:
+    """docs/flows.md, «Felles byggeklosser»: an own flow's template imports felles.j2 and uses
+    the `celle` filter; `flyt sjekk` finds nothing wrong, and the document says what it should."""
+    from conftest import write_flow
+
+    from omsorgslinje.render import render
+
+    flow_text = (
+        TINY_FLOW
+        + """
+[[steps]]
+id = "merknad"
+type = "textarea"
+prompt = "Merknad?"
+required = false
+source = "Test"
+"""
+    )
+    template = (
+        '{% import "felles.j2" as felles with context %}\n'
+        "- Navn: {{ felles.felt('navn') }}\n"
+        "- Merknad: {{ felles.felt('merknad') }}\n\n"
+        "| Navn |\n|---|\n| {{ navn | celle }} |\n"
+    )
+    path = write_flow(tmp_path / "egen", flow_text, {"t.md.j2": template}, name="t.toml")
+    flow = load_flow(path)
+    checked = run_cli(["flyt", "sjekk", path])
+    assert checked.returncode == 0 and "ingen problemer" in checked.stderr, checked
+    md = render(
+        Case(flow, {"navn": "A|B\nC"}, datetime.date(2026, 11, 20)), flow.documents[0], "md"
+    )
+    assert "- Merknad: Ikke fylt ut" in md
+    assert "| A\\|B C |" in md

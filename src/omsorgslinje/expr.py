@@ -51,6 +51,12 @@ def yes_no(value: object) -> str:
     return "Ja" if value else "Nei"
 
 
+def table_cell(value: object) -> str:
+    """Text for one cell of a Markdown table: on one line, with `|` escaped."""
+    text = "" if value is None else str(value)
+    return text.replace("\r\n", " ").replace("\n", " ").replace("|", "\\|")
+
+
 @cache
 def environment() -> SandboxedEnvironment:
     from jinja2 import StrictUndefined
@@ -65,6 +71,7 @@ def environment() -> SandboxedEnvironment:
     )
     env.filters["dato"] = format_date
     env.filters["ja_nei"] = yes_no
+    env.filters["celle"] = table_cell
     from .contacts import Contacts
 
     env.globals["kommune"] = Contacts()  # no profile until kommune.activate chooses one
