@@ -75,7 +75,7 @@ source = "Test"
         '{% import "felles.j2" as felles with context %}\n'
         "- Navn: {{ felles.felt('navn') }}\n"
         "- Merknad: {{ felles.felt('merknad') }}\n\n"
-        "| Navn |\n|---|\n| {{ navn | celle }} |\n"
+        '| Navn | Merknad |\n|---|---|\n| {{ navn }} | {{ "Malens|egen\\ntekst" | celle }} |\n'
     )
     path = write_flow(tmp_path / "egen", flow_text, {"t.md.j2": template}, name="t.toml")
     flow = load_flow(path)
@@ -85,4 +85,4 @@ source = "Test"
         Case(flow, {"navn": "A|B\nC"}, datetime.date(2026, 11, 20)), flow.documents[0], "md"
     )
     assert "- Merknad: Ikke fylt ut" in md
-    assert "| A\\|B C |" in md
+    assert "| A\\|B<br>C | Malens\\|egen tekst |" in md
