@@ -60,9 +60,10 @@ def table_cell(value: object) -> str:
 @cache
 def environment() -> SandboxedEnvironment:
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(
+    from .sandbox import BoundedSandbox
+
+    env = BoundedSandbox(
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,

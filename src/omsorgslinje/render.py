@@ -222,9 +222,17 @@ def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
 def render_template(flow: Flow, name: str, ctx: Mapping[str, Any]) -> str:
     from jinja2 import TemplateNotFound, TemplateRuntimeError, TemplateSyntaxError
 
+    from .sandbox import SECONDS, TimeLimit, time_limit
+
     env = template_env(flow)
     try:
-        return str(env.get_template(name).render(**ctx))
+        with time_limit():
+            return str(env.get_template(name).render(**ctx))
+    except TimeLimit:
+        raise TemplateError(
+            f"{name}: Malen brukte mer enn {SECONDS:g} sekunder og ble stoppet "
+            "(en løkke uten slutt, eller for mye arbeid)."
+        ) from None
     except TemplateNotFound as exc:
         raise TemplateError(
             f"Fant ikke malen «{exc.name}» (flyten {flow.id}, {flow.path})."
