@@ -590,3 +590,16 @@ def test_a_step_may_not_be_called_kommune(tmp_path: Path) -> None:
     _, problems = read_flow(path)
     assert [p.message.split(":")[0] for p in problems] == ["Steg-id-en «kommune» er reservert"]
     assert "kommune" in environment().globals
+
+
+def test_henvisning_childrens_duty_gives_the_barnevern_numbers(tmp_path: Path) -> None:
+    kommune.activate(kommune.select(str(_profile(tmp_path)), {}))
+    text = " ".join(
+        _case_text(
+            "henvisning", "henvisning-full", {"barn_meldeplikt": "skal_meldes"}, "referat"
+        ).split()
+    )
+    assert (
+        "Ring barnevernstjenesten på 11 22 33 44 (mandag–fredag 08.00–15.30). Utenfor "
+        "åpningstiden: barnevernvakten på 55 66 77 88." in text
+    )
