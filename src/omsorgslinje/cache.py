@@ -1,159 +1,387 @@
-"""Compiled-code caches, as Python keeps .pyc files: Jinja templates and `when` conditions are
-compiled once and the code reused while the source is unchanged. It is what makes a replay
-instant. Only compiled code is stored (never answers), in the user's cache directory (0700).
+"""The cache of compiled code between runs, as Python keeps .pyc files: `when` conditions and
+document templates are compiled once, and the code is reused while both the source and the code
+that compiled it are unchanged. Never answers: only compiled code.
 
-A cache that cannot be read or written is ignored: the code is compiled again.
-`OMSORGSLINJE_INGEN_BUFFER=1` turns the caches off.
+This is the shell's module. The command line opens the cache and hands the object to the core
+(loader, expr, render), which never touches the disk for it; the shell writes it back when the
+command ends (`close`), never from an exit handler.
+
+What is kept is what the benchmark shows is worth it (README, «Hastighet»): compiled conditions
+and compiled templates each save more than 10 % of a replay. Checked flows are not kept (they
+were pickles, and saved 3–8 %).
+
+Compiled code is code: a file planted in the cache would run. So the cache is used only when its
+folder, and every file read from it, belong to the user and can be written by no one else. The
+checks are made on the open folder and the open file (files are opened through the folder's
+descriptor, without following links), so nothing can be swapped between the check and the read.
+Otherwise the run goes on without the cache and says so once. Every file name carries the code
+tag (package version, a hash of the modules that compile, Jinja's and Python's versions); files
+of other tags are removed when this tag first writes. A file of the wrong shape is ignored and
+its content compiled again.
+
+`OMSORGSLINJE_INGEN_BUFFER=1` turns the cache off. Where the checks cannot be made (no POSIX
+owners and modes, as on Windows), there is no cache.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
+import hashlib
 import marshal
 import os
+import secrets
+import stat
 import sys
+import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
-MAX_ENTRIES = 20_000
-CACHE_FORMAT = 2  # raise when what is cached changes meaning (2: names of bare-name conditions)
+FORMAT = 3  # raise when what a file holds changes meaning
+MAX_CONDITIONS = 20_000
+MAX_FILE = 32 * 1024 * 1024
+CONDITIONS = "betingelser"
+TEMPLATE = "mal"
+# the modules whose code decides what is compiled, and how
+SOURCES = ("expr.py", "sandbox.py", "render.py", "cache.py")
+# what earlier versions left: pickled flows, Jinja's own bytecode files, marshalled conditions
+LEGACY_DIRS = ("flyter", "maler")
+LEGACY_PREFIXES = ("uttrykk-",)
 
 
 def enabled() -> bool:
     return not os.environ.get("OMSORGSLINJE_INGEN_BUFFER")
 
 
-@cache
-def cache_dir() -> Path | None:
-    if not enabled():
-        return None
+def supported() -> bool:
+    """Owners, modes and folder descriptors to check with (POSIX)."""
+    return (
+        hasattr(os, "getuid")
+        and hasattr(os, "O_NOFOLLOW")
+        and hasattr(os, "O_DIRECTORY")
+        and os.open in os.supports_dir_fd
+    )
+
+
+def cache_root() -> Path:
     home = os.environ.get("OMSORGSLINJE_HJEM")
     if home:
-        path = Path(home) / "cache"
-    else:
-        from platformdirs import user_cache_path
+        return Path(home).absolute() / "cache"
+    from platformdirs import user_cache_path
 
-        path = user_cache_path("omsorgslinje", appauthor=False)
-    try:
-        from .output import ensure_private_dir
-
-        ensure_private_dir(path, tighten=True)
-    except OSError:
-        return None
-    return path
+    return user_cache_path("omsorgslinje", appauthor=False).absolute()
 
 
-def _tag() -> str:
+@cache
+def code_tag() -> str:
+    """Names the code that makes and reads the cache: a new version, an edited module (in a
+    checkout), another Jinja or Python each get fresh files."""
     from jinja2 import __version__ as jinja_version
 
     from . import __version__
 
-    py = f"py{sys.version_info[0]}{sys.version_info[1]}"
-    return f"{__version__}-c{CACHE_FORMAT}-jinja{jinja_version}-{py}"
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in SOURCES:
+        digest.update(name.encode())
+        digest.update((here / name).read_bytes())
+    return (
+        f"{__version__}-f{FORMAT}-{digest.hexdigest()[:16]}"
+        f"-jinja{jinja_version}-{sys.implementation.cache_tag}"
+    )
 
 
-class ExpressionCache:
-    """{expression source: (code object, names it uses)}, read once, written at exit."""
+class Unsafe(Exception):
+    """The cache folder or a file in it could be someone else's: not used."""
 
-    def __init__(self) -> None:
-        self.entries: dict[str, tuple[Any, tuple[str, ...]]] = {}
-        self.dirty = False
-        self.path: Path | None = None
-        directory = cache_dir()
-        if directory is None:
+
+def _check(st: os.stat_result, what: str, *, folder: bool) -> None:
+    if folder and not stat.S_ISDIR(st.st_mode):
+        raise Unsafe(f"{what} er ikke en mappe")
+    if not folder and not stat.S_ISREG(st.st_mode):
+        raise Unsafe(f"{what} er ikke en vanlig fil")
+    if st.st_uid != os.getuid():
+        raise Unsafe(f"{what} eies av en annen bruker")
+    if st.st_mode & 0o022:
+        raise Unsafe(f"{what} kan endres av andre enn deg (modus {stat.S_IMODE(st.st_mode):o})")
+
+
+def _valid_conditions(data: object, tag: str) -> dict[str, tuple[CodeType, tuple[str, ...]]]:
+    """The entries of a conditions file, or {} when it is not exactly what this code writes."""
+    if not (isinstance(data, tuple) and len(data) == 2 and data[0] == tag):
+        return {}
+    entries = data[1]
+    if not isinstance(entries, dict) or len(entries) > MAX_CONDITIONS:
+        return {}
+    for source, value in entries.items():
+        if not (
+            isinstance(source, str)
+            and isinstance(value, tuple)
+            and len(value) == 2
+            and isinstance(value[0], CodeType)
+            and isinstance(value[1], tuple)
+            and all(isinstance(n, str) for n in value[1])
+        ):
+            return {}
+    return entries
+
+
+class DiskCache:
+    """Compiled conditions and templates in one private folder (see the module's notes).
+
+    The core sees `condition`, `keep_condition` and `templates` (expr.CodeCache)."""
+
+    def __init__(self, folder: Path, fd: int, tag: str, warn: Callable[[str], None]) -> None:
+        self.folder = folder
+        self.tag = tag
+        self._fd: int | None = fd
+        self._warn = warn
+        self._conditions: dict[str, tuple[CodeType, tuple[str, ...]]] = {}
+        self._changed = False
+        self._pruned = False
+        self._templates: Any = None
+        data = self.read(self._conditions_name())
+        if data is not None:
+            self._pruned = True  # this tag has written before: others are gone already
+            with contextlib.suppress(Exception):
+                self._conditions = dict(_valid_conditions(marshal.loads(data), tag))
+
+    # --- what the core uses ----------------------------------------------------------------
+
+    def condition(self, source: str) -> tuple[CodeType, tuple[str, ...]] | None:
+        return self._conditions.get(source) if self._fd is not None else None
+
+    def keep_condition(self, source: str, code: CodeType, names: tuple[str, ...]) -> None:
+        if self._fd is None:
             return
-        self.path = directory / f"uttrykk-{_tag()}.marshal"
+        if len(self._conditions) >= MAX_CONDITIONS:
+            self._conditions = {}
+        self._conditions[source] = (code, names)
+        self._changed = True
+
+    def templates(self) -> Any:
+        """A Jinja bytecode cache that reads and writes through this object, or None."""
+        if self._fd is None:
+            return None
+        if self._templates is None:
+            self._templates = _template_cache(self)
+        return self._templates
+
+    # --- files, through the folder's descriptor -------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        return self._fd is not None
+
+    def _conditions_name(self) -> str:
+        return f"{CONDITIONS}-{self.tag}.marshal"
+
+    def template_name(self, key: str) -> str:
+        return f"{TEMPLATE}-{key}-{self.tag}.jinja"
+
+    def disable(self, why: str) -> None:
+        """Stop using the cache for the rest of the run, and say so (once)."""
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+        self._fd = None
+        self._conditions = {}
+        self._changed = False
+        self._warn(_unsafe_message(self.folder, why))
+
+    def read(self, name: str) -> bytes | None:
+        """The bytes of a file in the folder, when it is safely ours; None when there is none.
+        An unsafe file turns the cache off."""
+        if self._fd is None:
+            return None
         try:
-            data = marshal.loads(self.path.read_bytes())
-            if isinstance(data, dict):
-                self.entries = data
-        except (OSError, ValueError, EOFError, TypeError):
-            self.entries = {}
-        atexit.register(self.save)
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self._fd)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.disable(f"filen {name} kan ikke leses trygt ({exc.strerror})")
+            return None
+        try:
+            st = os.fstat(fd)
+            _check(st, f"filen {name}", folder=False)
+            if st.st_size > MAX_FILE:
+                return None
+            chunks = []
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            return b"".join(chunks)
+        except Unsafe as exc:
+            self.disable(str(exc))
+            return None
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
 
-    def get(self, source: str) -> tuple[Any, tuple[str, ...]] | None:
-        return self.entries.get(source)
-
-    def put(self, source: str, code: Any, names: tuple[str, ...]) -> None:
-        if self.path is None:
+    def write(self, name: str, data: bytes) -> None:
+        """Write a file atomically (0600); a cache that cannot be written is no error."""
+        if self._fd is None:
             return
-        if len(self.entries) >= MAX_ENTRIES:
-            self.entries = {}
-        self.entries[source] = (code, names)
-        self.dirty = True
+        tmp = f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(
+                tmp,
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                0o600,
+                dir_fd=self._fd,
+            )
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
+            os.replace(tmp, name, src_dir_fd=self._fd, dst_dir_fd=self._fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=self._fd)
+            return
+        if not self._pruned:
+            self._pruned = True
+            self._prune()
+
+    def _prune(self) -> None:
+        """Remove what other tags and earlier versions left, and stale temporary files."""
+        if self._fd is None:
+            return
+        import shutil
+
+        ours = (f"-{self.tag}.marshal", f"-{self.tag}.jinja")
+        try:
+            names = os.listdir(self._fd)
+        except OSError:
+            return
+        for name in names:
+            try:
+                if name in LEGACY_DIRS:
+                    shutil.rmtree(name, dir_fd=self._fd)
+                elif name.startswith((f"{CONDITIONS}-", f"{TEMPLATE}-", *LEGACY_PREFIXES)):
+                    if not name.endswith(ours):
+                        os.unlink(name, dir_fd=self._fd)
+                elif name.startswith(".") and name.endswith(".tmp"):
+                    st = os.stat(name, dir_fd=self._fd, follow_symlinks=False)
+                    if time.time() - st.st_mtime > 3600:
+                        os.unlink(name, dir_fd=self._fd)
+            except OSError:
+                continue
 
     def save(self) -> None:
-        if not self.dirty or self.path is None:
-            return
-        with contextlib.suppress(Exception):
-            from .output import write_private_bytes
+        if self._changed and self._fd is not None:
+            self._changed = False
+            with contextlib.suppress(Exception):
+                data = marshal.dumps((self.tag, self._conditions))
+                self.write(self._conditions_name(), data)
 
-            write_private_bytes(self.path, marshal.dumps(self.entries))
-            self.dirty = False
+    def close(self) -> None:
+        self.save()
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
 
 
-@cache
-def expressions() -> ExpressionCache:
-    return ExpressionCache()
+def _template_cache(store: DiskCache) -> Any:
+    """Jinja's bytecode cache on the guarded folder. Jinja checks the template's source
+    (a checksum) before it uses what is stored; the file name carries the code tag."""
+    from jinja2.bccache import Bucket, BytecodeCache
+
+    class Templates(BytecodeCache):
+        def load_bytecode(self, bucket: Bucket) -> None:
+            data = store.read(store.template_name(bucket.key))
+            if data is not None:
+                bucket.bytecode_from_string(data)
+
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            store.write(store.template_name(bucket.key), bucket.bytecode_to_string())
+
+    return Templates()
 
 
-def template_bytecode_cache() -> Any:
-    """Jinja's own bytecode cache for document templates, or None."""
-    directory = cache_dir()
-    if directory is None:
-        return None
-    from jinja2 import FileSystemBytecodeCache
+def _unsafe_message(folder: Path, why: str) -> str:
+    return (
+        f"Hurtigbufferen {folder} brukes ikke: {why}. Kjører uten den (bare litt tregere). "
+        "Er mappen din, gjør den privat med `chmod 700`; ellers slett den."
+    )
 
-    sub = directory / "maler"
+
+def _say(text: str) -> None:
+    from .ui.console import warn
+
+    warn(text)
+
+
+def open_folder(folder: Path) -> int:
+    """A descriptor of the cache folder, created 0700 (with its parents) when missing, after
+    checking that it is the user's and writable by no one else. Raises Unsafe or OSError."""
+    from .output import ensure_private_dir
+
+    ensure_private_dir(folder)  # an existing folder keeps its mode: it is checked instead
     try:
-        from .output import ensure_private_dir
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as exc:
+        if os.path.islink(folder):
+            raise Unsafe("mappen er en symbolsk lenke") from None
+        raise exc
+    try:
+        _check(os.fstat(fd), "mappen", folder=True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
-        ensure_private_dir(sub, tighten=True)
+
+def open_cache(warn: Callable[[str], None] | None = None) -> DiskCache | None:
+    """The cache for this run, or None (turned off, not possible here, or not safe: then the
+    user is told once, on stderr)."""
+    if not enabled() or not supported():
+        return None
+    say = warn or _say
+    folder = cache_root()
+    try:
+        fd = open_folder(folder)
+    except Unsafe as exc:
+        say(_unsafe_message(folder, str(exc)))
+        return None
     except OSError:
+        return None  # cannot be made (a read-only disk): compile every time, silently
+    try:
+        return DiskCache(folder, fd, code_tag(), say)
+    except Exception:
+        with contextlib.suppress(OSError):
+            os.close(fd)
         return None
-    return FileSystemBytecodeCache(str(sub), pattern=f"%s-{_tag()}.cache")
 
 
-def _flow_file(path: Path) -> Path | None:
-    directory = cache_dir()
-    if directory is None:
-        return None
-    import zlib
+_OPEN: dict[str, DiskCache | None] = {}
 
-    key = zlib.crc32(str(path.resolve()).encode("utf-8"))
-    return directory / "flyter" / f"{path.stem}-{key:08x}-{_tag()}.pickle"
+
+def session() -> DiskCache | None:
+    """The one cache of this process, opened on first use (by the shell)."""
+    if "cache" not in _OPEN:
+        _OPEN["cache"] = open_cache()
+    return _OPEN["cache"]
+
+
+def close() -> None:
+    """Write what was compiled in this run (the shell calls this when a command ends)."""
+    opened = _OPEN.pop("cache", None)
+    if opened is not None:
+        opened.close()
 
 
 def cached_flow(path: Path) -> Any:
-    """The flow loaded earlier from exactly these bytes at this path, or None.
-
-    The cache holds the file's bytes beside the flow, and is used only when they are equal, so
-    an edited flow is always read and checked anew.
-    """
-    target = _flow_file(path)
-    if target is None:
-        return None
-    try:
-        import pickle
-
-        source, flow = pickle.loads(target.read_bytes())
-        if source == path.read_bytes():
-            return flow
-    except Exception:
-        return None
+    """Checked flows are no longer kept (pickles could carry code; they saved 3–8 % of a
+    replay). Always None; goes when the loader stops asking."""
     return None
 
 
-def store_flow(path: Path, flow: Any) -> None:
-    target = _flow_file(path)
-    if target is None:
-        return
-    with contextlib.suppress(Exception):
-        import pickle
-
-        from .output import ensure_private_dir, write_private_bytes
-
-        ensure_private_dir(target.parent, tighten=True)
-        write_private_bytes(target, pickle.dumps((path.read_bytes(), flow), protocol=5))
+def store_flow(path: Path, flow: object) -> None:
+    """Nothing is stored (see `cached_flow`)."""

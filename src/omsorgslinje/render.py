@@ -12,14 +12,14 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .engine import Resolution, resolve
 from .errors import FlowError, OmsorgslinjeError, Problem, TemplateError, UsageError
-from .expr import environment, evaluate, render_text, syntax_message
+from .expr import CodeCache, environment, evaluate, render_text, syntax_message
 from .model import Document, Flow
 from .values import NOT_ANSWERED, Value, display
 
@@ -190,22 +190,29 @@ def context(case: Case, fmt: str, keep: Callable[[str], str] | None = None) -> d
     return ctx
 
 
-@cache
-def _template_env(dirs: tuple[Path, ...]) -> Environment:
-    from jinja2 import FileSystemLoader
-
-    from .cache import template_bytecode_cache
-
-    return environment().overlay(
-        loader=FileSystemLoader([str(d) for d in dirs]),
-        bytecode_cache=template_bytecode_cache(),
-    )
+_ENVS: dict[tuple[tuple[Path, ...], int], tuple[object, Environment]] = {}
 
 
-def template_env(flow: Flow) -> Environment:
+def _template_env(dirs: tuple[Path, ...], code_cache: CodeCache | None) -> Environment:
+    key = (dirs, id(code_cache))
+    known = _ENVS.get(key)
+    if known is None or known[0] is not code_cache:
+        from jinja2 import FileSystemLoader
+
+        env = environment().overlay(
+            loader=FileSystemLoader([str(d) for d in dirs]),
+            bytecode_cache=code_cache.templates() if code_cache is not None else None,
+        )
+        known = _ENVS[key] = (code_cache, env)
+    return known[1]
+
+
+def template_env(flow: Flow, code_cache: CodeCache | None = None) -> Environment:
+    """The environment for the flow's templates; compiled templates kept in `code_cache`
+    (the shell's, or None)."""
     from .resources import template_dirs
 
-    return _template_env(tuple(template_dirs(flow.path)))
+    return _template_env(tuple(template_dirs(flow.path)), code_cache)
 
 
 def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
@@ -219,12 +226,14 @@ def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
     return found
 
 
-def render_template(flow: Flow, name: str, ctx: Mapping[str, Any]) -> str:
+def render_template(
+    flow: Flow, name: str, ctx: Mapping[str, Any], code_cache: CodeCache | None = None
+) -> str:
     from jinja2 import TemplateNotFound, TemplateRuntimeError, TemplateSyntaxError
 
     from .sandbox import SECONDS, TimeLimit, time_limit
 
-    env = template_env(flow)
+    env = template_env(flow, code_cache)
     try:
         with time_limit():
             return str(env.get_template(name).render(**ctx))
@@ -297,8 +306,8 @@ def record(case: Case) -> dict[str, Any]:
     return out
 
 
-def render(case: Case, doc: Document, fmt: str) -> str:
-    """One document in one format."""
+def render(case: Case, doc: Document, fmt: str, code_cache: CodeCache | None = None) -> str:
+    """One document in one format (compiled templates kept in the shell's `code_cache`)."""
     if fmt == "toml":
         import tomli_w
 
@@ -311,29 +320,29 @@ def render(case: Case, doc: Document, fmt: str) -> str:
     ctx = context(case, fmt, keep=answers.token)
     base = doc.template.removesuffix(".j2").removesuffix(".md")
     if fmt == "txt":
-        env = template_env(case.flow)
+        env = template_env(case.flow, code_cache)
         txt_name = base + ".txt.j2"
         try:
             env.get_template(txt_name)
         except Exception:
             pass
         else:
-            return answers.to_text(_tidy(render_template(case.flow, txt_name, ctx)))
+            return answers.to_text(_tidy(render_template(case.flow, txt_name, ctx, code_cache)))
         from .plaintext import markdown_to_text
 
-        text = markdown_to_text(render_template(case.flow, base + ".md.j2", ctx))
+        text = markdown_to_text(render_template(case.flow, base + ".md.j2", ctx, code_cache))
         return answers.to_text(_tidy(text))
-    return answers.to_markdown(_tidy(render_template(case.flow, base + ".md.j2", ctx)))
+    return answers.to_markdown(_tidy(render_template(case.flow, base + ".md.j2", ctx, code_cache)))
 
 
-def render_bytes(case: Case, doc: Document, fmt: str) -> bytes:
+def render_bytes(case: Case, doc: Document, fmt: str, code_cache: CodeCache | None = None) -> bytes:
     """One document in one format, as the bytes of its file. A Word file (docx) is made from
     the Markdown, so a routine owner's template serves every format."""
     if fmt == "docx":
         from .docx_render import markdown_to_docx
 
-        return markdown_to_docx(render(case, doc, "md"), title=doc.title)
-    return render(case, doc, fmt).encode("utf-8")
+        return markdown_to_docx(render(case, doc, "md", code_cache), title=doc.title)
+    return render(case, doc, fmt, code_cache).encode("utf-8")
 
 
 def _tidy(text: str) -> str:
