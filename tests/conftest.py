@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,6 +200,91 @@ beskrivelse = "Kort beskrivelse."
 """
 
 
+# --- the real home is never touched -----------------------------------------------------------
+# Every test runs with HOME, the XDG folders and OMSORGSLINJE_HJEM in a folder of its own (the
+# autouse fixture below), and the run fails if the real cache, config, data or state folder of
+# omsorgslinje changed while the suite ran (pytest_sessionfinish).
+
+ISOLATED = {
+    "HOME": "home",
+    "XDG_CACHE_HOME": "xdg-cache",
+    "XDG_CONFIG_HOME": "xdg-config",
+    "XDG_DATA_HOME": "xdg-data",
+    "XDG_STATE_HOME": "xdg-state",
+    "OMSORGSLINJE_HJEM": "omsorgslinje-hjem",
+}
+
+
+def real_folders() -> list[Path]:
+    """omsorgslinje's folders in the real home, from the environment pytest started with."""
+    from platformdirs import user_cache_path, user_config_path, user_data_path, user_state_path
+
+    found = [f("omsorgslinje", appauthor=False) for f in (user_cache_path, user_config_path)]
+    found += [f("omsorgslinje", appauthor=False) for f in (user_data_path, user_state_path)]
+    home = os.environ.get("OMSORGSLINJE_HJEM")
+    if home:
+        found.append(Path(home))
+    return found
+
+
+def snapshot(folders: Sequence[Path]) -> dict[str, tuple[int, int]]:
+    """Every file and folder below `folders`: its size and modification time."""
+    seen: dict[str, tuple[int, int]] = {}
+    for top in folders:
+        if not top.exists():
+            continue
+        for here, dirs, files in os.walk(top):
+            for name in [*dirs, *files, "."]:
+                path = Path(here) / name
+                try:
+                    st = path.lstat()
+                except OSError:
+                    continue
+                seen[str(path)] = (st.st_size, st.st_mtime_ns)
+    return seen
+
+
+REAL_FOLDERS = real_folders()  # at import, before any fixture has changed the environment
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_REAL_BEFORE] = snapshot(REAL_FOLDERS)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_REAL_BEFORE, None)
+    if before is None:
+        return
+    after = snapshot(REAL_FOLDERS)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if changed:
+        shown = "\n  ".join(changed[:20])
+        sys.stderr.write(
+            f"\nDen virkelige hjemmemappen ble endret mens testene kjørte ({len(changed)} "
+            f"filer; av testene, eller av et annet program på maskinen):\n  {shown}\n"
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_REAL_BEFORE = pytest.StashKey[dict[str, tuple[int, int]]]()
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """HOME, the XDG folders (platformdirs reads them) and OMSORGSLINJE_HJEM in a folder of
+    the test's own, for the test and every process it starts."""
+    base = tmp_path_factory.mktemp("isolert")
+    for var, sub in ISOLATED.items():
+        monkeypatch.setenv(var, str(base / sub))
+    (base / "home").mkdir()
+    yield base
+    opened = sys.modules.get("omsorgslinje.cache")
+    if opened is not None:
+        opened._OPEN.clear()  # a cache opened in-process belongs to this test's home
+
+
 @dataclass
 class CliResult:
     returncode: int
@@ -260,6 +345,7 @@ def cli_env(home: Path) -> dict[str, str]:
             "TERM": "xterm",
             "OMSORGSLINJE_HJEM": str(home),
             "HOME": str(home),
+            "XDG_CACHE_HOME": str(home / "xdg-cache"),
             "XDG_CONFIG_HOME": str(home / "xdg-config"),
             "XDG_DATA_HOME": str(home / "xdg-data"),
             "XDG_STATE_HOME": str(home / "xdg-state"),

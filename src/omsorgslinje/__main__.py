@@ -75,6 +75,24 @@ def main(argv: list[str] | None = None) -> int:
     fast = _fast_path(args)
     if fast is not None:
         return fast
+    try:
+        return _run(args)
+    finally:
+        _close_cache()
+
+
+def _close_cache() -> None:
+    """Write what this command compiled to the cache (when it was opened): here in the shell,
+    never from an exit handler of the core."""
+    cache = sys.modules.get("omsorgslinje.cache")
+    if cache is not None:
+        import contextlib
+
+        with contextlib.suppress(Exception):  # a cache that cannot be written is no error
+            cache.close()
+
+
+def _run(args: list[str]) -> int:
     from .errors import OmsorgslinjeError
     from .ui.console import error
 

@@ -375,13 +375,3 @@ def close() -> None:
     opened = _OPEN.pop("cache", None)
     if opened is not None:
         opened.close()
-
-
-def cached_flow(path: Path) -> Any:
-    """Checked flows are no longer kept (pickles could carry code; they saved 3–8 % of a
-    replay). Always None; goes when the loader stops asking."""
-    return None
-
-
-def store_flow(path: Path, flow: object) -> None:
-    """Nothing is stored (see `cached_flow`)."""

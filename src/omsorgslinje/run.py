@@ -297,7 +297,9 @@ def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
 def _flow_of(draft: Draft) -> Flow:
     """The flow a draft belongs to: its file when that still exists, else by id."""
     if draft.flow_path and Path(draft.flow_path).is_file():
-        return load_flow(Path(draft.flow_path))
+        from .cache import session
+
+        return load_flow(Path(draft.flow_path), session())
     try:
         return resolve_flow(draft.flow_id)
     except UsageError:

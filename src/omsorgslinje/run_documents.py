@@ -40,6 +40,8 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
     """Write the documents where the options say."""
     import tomli_w
 
+    from .cache import session
+
     case = Case(flow, iv.answers, date)
     if opts.parts:
         ids = [sid for sid in resolve(flow, iv.answers).path if iv.in_scope(sid)]
@@ -71,7 +73,7 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
                         f"Dokumentet «{doc.name}» har et filnavn som peker ut av mappen "
                         f"{opts.out_dir}; ingenting er skrevet."
                     )
-                texts.append((path, render(case, doc, opts.fmt)))
+                texts.append((path, render(case, doc, opts.fmt, session())))
         record = opts.out_dir / f"{flow.id}-svar.toml"
         texts.append((record, render(case, flow.primary_document, "toml")))
         _write_all(texts, opts.overwrite)
@@ -79,7 +81,7 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
             say(f"Skrev {path}")
         return
     doc = pick_document(case, opts.document)
-    _deliver(render(case, doc, opts.fmt), opts.out, opts.overwrite, doc.title)
+    _deliver(render(case, doc, opts.fmt, session()), opts.out, opts.overwrite, doc.title)
 
 
 def _write_all(texts: list[tuple[Path, str]], overwrite: bool) -> None:

@@ -44,7 +44,9 @@ def resolve_flow(ref: str) -> Flow:
         raise UsageError(
             f"Fant ingen flyt som heter «{ref}». Se `omsorgslinje flyt liste`, eller oppgi en fil."
         )
-    return load_flow(path)
+    from .cache import session
+
+    return load_flow(path, session())
 
 
 def slug(text: str) -> str:

@@ -1,0 +1,333 @@
+"""The cache of compiled code: it cannot be used to run planted code, the core never touches the
+disk for it, and no output depends on whether it is on.
+
+The attack (issue 14): under `umask 000` the cache folders became 0777, another local user put a
+pickle or compiled code in them, and the victim's next run executed it. One user cannot own a
+file as another, so the tests plant through the modes that would let another user in: a folder
+0777, a group-writable file, and files of the shapes the old code loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import pickle
+import stat
+import subprocess
+import sys
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import PROVE_FLOW, CliResult, real_flow, write_flow
+
+from omsorgslinje import cache as code_cache
+
+Run = Callable[..., CliResult]
+WARNING = "Hurtigbufferen"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def replay(run_cli: Run, flow: Path, answers: Path, *extra: str, **kw: object) -> CliResult:
+    r = run_cli(["start", flow, "--svar", answers, *extra], **kw)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    return r
+
+
+def without_cache(run_cli: Run, flow: Path, answers: Path) -> str:
+    return replay(run_cli, flow, answers, env={"OMSORGSLINJE_INGEN_BUFFER": "1"}).stdout
+
+
+def conditions_file(home: Path) -> Path:
+    return home / "cache" / f"{code_cache.CONDITIONS}-{code_cache.code_tag()}.marshal"
+
+
+def planted_code(marker: Path) -> object:
+    """Compiled code that leaves `marker` behind when it runs."""
+    return compile(f"open({str(marker)!r}, 'w').write('kjørt')", "<betingelse>", "exec")
+
+
+def plant_conditions(home: Path, marker: Path, file_mode: int = 0o600) -> Path:
+    """A conditions file as this version writes it, whose code for the prove flow's condition
+    `rolle == 'annen'` leaves a marker."""
+    target = conditions_file(home)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    entries = {"rolle == 'annen'": (planted_code(marker), ("rolle",))}
+    target.write_bytes(marshal.dumps((code_cache.code_tag(), entries)))
+    target.chmod(file_mode)
+    return target
+
+
+# --- planted code never runs -----------------------------------------------------------------
+
+
+def test_a_cache_folder_others_can_write_is_not_used(
+    run_cli: Run, flow_file: Path, answers_file: Path, home: Path, tmp_path: Path
+) -> None:
+    """A shared or pre-created OMSORGSLINJE_HJEM whose cache folder others can write."""
+    marker = tmp_path / "kjørt"
+    plant_conditions(home, marker)
+    (home / "cache").chmod(0o777)
+    r = replay(run_cli, flow_file, answers_file)
+    assert not marker.exists()
+    assert r.stderr.count(WARNING) == 1, r.stderr
+    assert "kan endres av andre" in r.stderr
+    assert r.stdout == without_cache(run_cli, flow_file, answers_file)
+    assert mode(home / "cache") == 0o777  # not ours to change; nothing written into it
+    assert sorted(p.name for p in (home / "cache").iterdir()) == [conditions_file(home).name]
+
+
+def test_a_group_writable_cache_folder_is_not_used(
+    run_cli: Run, flow_file: Path, answers_file: Path, home: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "kjørt"
+    plant_conditions(home, marker)
+    (home / "cache").chmod(0o770)
+    r = replay(run_cli, flow_file, answers_file)
+    assert not marker.exists()
+    assert r.stderr.count(WARNING) == 1, r.stderr
+
+
+@pytest.mark.parametrize("file_mode", [0o666, 0o620])
+def test_a_cache_file_others_can_write_is_not_loaded(
+    run_cli: Run, flow_file: Path, answers_file: Path, home: Path, tmp_path: Path, file_mode: int
+) -> None:
+    replay(run_cli, flow_file, answers_file)  # the folder, made by the tool: 0700
+    assert mode(home / "cache") == 0o700
+    marker = tmp_path / "kjørt"
+    plant_conditions(home, marker, file_mode)
+    r = replay(run_cli, flow_file, answers_file)
+    assert not marker.exists()
+    assert r.stderr.count(WARNING) == 1, r.stderr
+    assert r.stdout == without_cache(run_cli, flow_file, answers_file)
+
+
+def test_a_link_in_the_cache_is_not_followed(
+    run_cli: Run, flow_file: Path, answers_file: Path, home: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "kjørt"
+    elsewhere = tmp_path / "andre"
+    plant_conditions(elsewhere, marker)
+    replay(run_cli, flow_file, answers_file)
+    target = conditions_file(home)
+    target.unlink()
+    target.symlink_to(conditions_file(elsewhere))
+    r = replay(run_cli, flow_file, answers_file)
+    assert not marker.exists()
+    assert r.stderr.count(WARNING) == 1, r.stderr
+
+
+class _Planted:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (Path.write_text, (self.marker, "kjørt"))
+
+
+def test_a_planted_pickle_is_never_loaded(
+    run_cli: Run, flow_file: Path, answers_file: Path, home: Path, tmp_path: Path
+) -> None:
+    """Where earlier versions kept checked flows as pickles, with the name they gave them."""
+    from jinja2 import __version__ as jinja_version
+
+    from omsorgslinje import __version__
+
+    marker = tmp_path / "kjørt"
+    key = zlib.crc32(str(flow_file.resolve()).encode("utf-8"))
+    py = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    tag = f"{__version__}-c2-jinja{jinja_version}-{py}"
+    target = home / "cache" / "flyter" / f"{flow_file.stem}-{key:08x}-{tag}.pickle"
+    target.parent.mkdir(parents=True, mode=0o700)
+    (home / "cache").chmod(0o700)
+    target.write_bytes(pickle.dumps((flow_file.read_bytes(), _Planted(marker)), protocol=5))
+    target.chmod(0o600)
+    replay(run_cli, flow_file, answers_file)
+    assert not marker.exists()
+    assert not target.parent.exists()  # what an earlier version left is removed
+
+
+def test_folders_are_made_0700_under_umask_000(
+    script: str, cli_env: dict[str, str], flow_file: Path, answers_file: Path, tmp_path: Path
+) -> None:
+    """Every folder the tool makes, parents included, whatever the umask."""
+    base = tmp_path / "ny"
+    env = {k: v for k, v in cli_env.items() if k != "OMSORGSLINJE_HJEM"}
+    env |= {
+        "XDG_CACHE_HOME": str(base / "cache" / "xdg"),
+        "XDG_DATA_HOME": str(base / "data" / "xdg"),
+        "XDG_CONFIG_HOME": str(base / "config" / "xdg"),
+    }
+    out = base / "ut" / "dokumenter"
+    args = [script, "start", str(flow_file), "--svar", str(answers_file), "--ut-mappe", str(out)]
+    r = subprocess.run(args, env=env, capture_output=True, text=True, umask=0, check=False)
+    assert r.returncode == 0, r.stderr
+    made = [Path(here) for here, _, _ in os.walk(base)]
+    assert base / "cache" / "xdg" / "omsorgslinje" in made
+    assert out in made
+    assert {str(p): oct(mode(p)) for p in made} == {str(p): oct(0o700) for p in made}
+    assert all(mode(f) == 0o600 for f in out.iterdir())
+
+
+# --- a cache entry of the wrong shape, other versions -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"ikke marshal",
+        marshal.dumps(("en annen versjon", {})),
+        marshal.dumps({"rolle == 'annen'": (1, 2)}),
+        b"TAG",  # the right tag, entries of the wrong shape
+        b"CODE",  # the right shape, code that is not a compiled condition
+    ],
+)
+def test_an_entry_of_the_wrong_shape_is_ignored_and_rebuilt(
+    run_cli: Run, flow_file: Path, answers_file: Path, home: Path, content: bytes
+) -> None:
+    expected = without_cache(run_cli, flow_file, answers_file)
+    replay(run_cli, flow_file, answers_file)
+    target = conditions_file(home)
+    tag = code_cache.code_tag()
+    if content == b"TAG":
+        content = marshal.dumps((tag, {"rolle == 'annen'": ("x", ["rolle"])}))
+    elif content == b"CODE":
+        content = marshal.dumps((tag, {"rolle == 'annen'": (compile("1", "x", "eval"), ())}))
+    target.write_bytes(content)
+    for name in (home / "cache").glob(f"{code_cache.TEMPLATE}-*"):
+        name.write_bytes(content)
+    r = replay(run_cli, flow_file, answers_file)
+    assert r.stdout == expected
+    assert r.stderr == ""  # nothing blamed on the flow or its templates
+    entries = marshal.loads(target.read_bytes())
+    assert entries[0] == tag
+    assert "rolle == 'annen'" in entries[1]
+
+
+def test_entries_of_other_versions_are_removed(
+    run_cli: Run, flow_file: Path, answers_file: Path, home: Path
+) -> None:
+    folder = home / "cache"
+    folder.mkdir(mode=0o700)
+    old = [
+        "betingelser-0.0.1-f3-0000000000000000-jinja3.0.0-cpython-310.marshal",
+        "mal-abc-0.0.1-f3-0000000000000000-jinja3.0.0-cpython-310.jinja",
+        "uttrykk-0.0.9-c2-jinja3.1.6-py311.marshal",
+    ]
+    for name in old:
+        (folder / name).write_bytes(b"gammel")
+    (folder / "flyter").mkdir()
+    (folder / "flyter" / "prove-0-gammel.pickle").write_bytes(b"gammel")
+    (folder / "maler").mkdir()
+    replay(run_cli, flow_file, answers_file)
+    left = sorted(p.name for p in folder.iterdir())
+    tag = code_cache.code_tag()
+    assert left and all(name.endswith((f"-{tag}.marshal", f"-{tag}.jinja")) for name in left)
+    assert conditions_file(home).name in left
+
+
+def test_the_key_names_the_code_that_made_the_entries() -> None:
+    """Package version, the modules that compile (hashed: an edit in a checkout counts), Jinja
+    and Python."""
+    from jinja2 import __version__ as jinja_version
+
+    from omsorgslinje import __version__
+
+    package = Path(code_cache.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("expr.py", "render.py", "cache.py"):
+        digest.update(name.encode() + (package / name).read_bytes())
+    tag = code_cache.code_tag()
+    assert tag.startswith(f"{__version__}-")
+    assert digest.hexdigest()[:16] in tag
+    assert f"jinja{jinja_version}" in tag
+    assert tag.endswith(sys.implementation.cache_tag)
+
+
+# --- the core does no I/O ----------------------------------------------------------------------
+
+CORE_ONLY = """
+import sys
+from pathlib import Path
+from omsorgslinje.engine import resolve
+from omsorgslinje.loader import load_flow
+from omsorgslinje.render import Case, render
+import datetime
+flow = load_flow(Path(sys.argv[1]))
+answers = {"initialer": "AB", "rolle": "annen", "annen_rolle": "X", "samtykke": False,
+           "gjelder_hvem": ["gravid"]}
+resolve(flow, answers)
+print(render(Case(flow, answers, datetime.date(2026, 11, 1)), flow.primary_document, "md"))
+print("omsorgslinje.cache" in sys.modules)
+"""
+
+
+def test_the_core_never_touches_the_cache(
+    flow_file: Path, cli_env: dict[str, str], home: Path
+) -> None:
+    """Loading, resolving and rendering without the shell: no cache folder, not even at exit."""
+    r = subprocess.run(
+        [sys.executable, "-c", CORE_ONLY, str(flow_file)],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith("False")
+    assert list(home.iterdir()) == []
+    assert not (home / "xdg-cache").exists()
+
+
+# --- output never depends on the cache --------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["md", "txt"])
+def test_output_is_the_same_with_and_without_the_cache(
+    run_cli: Run, flow_file: Path, answers_file: Path, fmt: str
+) -> None:
+    off = {"OMSORGSLINJE_INGEN_BUFFER": "1"}
+    runs = [
+        replay(run_cli, flow_file, answers_file, "-f", fmt, env=env).stdout
+        for env in (off, {}, {}, off)  # without, cold, warm, without
+    ]
+    assert runs[0] and len(set(runs)) == 1
+
+
+@pytest.mark.parametrize("name", ["oppdager", "henvisning"])
+def test_builtin_flows_replay_the_same_with_and_without_the_cache(
+    run_cli: Run, name: str, tmp_path: Path
+) -> None:
+    if real_flow(name) is None:
+        pytest.skip(f"flows/{name}.toml finnes ikke")
+    example = {"oppdager": "oppdager-akutt.toml", "henvisning": "henvisning-full.toml"}[name]
+    answers = Path(__file__).resolve().parent.parent / "examples" / example
+    outs = []
+    for env in ({}, {}, {"OMSORGSLINJE_INGEN_BUFFER": "1"}):
+        r = run_cli([name, "--svar", answers, "--ikke-interaktiv"], env=env)
+        assert r.returncode == 0, r.stderr
+        outs.append(r.stdout)
+    assert outs[0] and outs[0] == outs[1] == outs[2]
+
+
+def test_a_run_from_another_folder_renders_the_flows_own_template(
+    run_cli: Run, answers_file: Path, tmp_path: Path
+) -> None:
+    """The same flow by a relative path from its folder, then by its full path from a folder
+    that has a template of the same name: each run renders the flow's own template."""
+    mine = tmp_path / "min"
+    write_flow(mine, templates={"prove-notat.md.j2": "MIN MAL\n", "prove-soknad.md.j2": "S\n"})
+    other = tmp_path / "annen"
+    write_flow(other, PROVE_FLOW, {"prove-notat.md.j2": "ANNEN MAL\n", "prove-soknad.md.j2": "S"})
+    first = replay(run_cli, Path("prove.toml"), answers_file, cwd=mine)
+    assert first.stdout == "MIN MAL\n"
+    second = replay(run_cli, mine / "prove.toml", answers_file, cwd=other)
+    assert second.stdout == "MIN MAL\n"
+    third = replay(run_cli, Path("prove.toml"), answers_file, cwd=other)
+    assert third.stdout == "ANNEN MAL\n"
