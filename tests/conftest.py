@@ -280,9 +280,9 @@ def isolated_home(
         monkeypatch.setenv(var, str(base / sub))
     (base / "home").mkdir()
     yield base
-    opened = sys.modules.get("omsorgslinje.cache")
+    opened = getattr(sys.modules.get("omsorgslinje.cache"), "_OPEN", None)
     if opened is not None:
-        opened._OPEN.clear()  # a cache opened in-process belongs to this test's home
+        opened.clear()  # a cache opened in-process belongs to this test's home
 
 
 @dataclass
