@@ -241,7 +241,7 @@ def test_the_key_names_the_code_that_made_the_entries() -> None:
 
     package = Path(code_cache.__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("expr.py", "render.py", "cache.py"):
+    for name in ("expr.py", "sandbox.py", "render.py", "cache.py"):
         digest.update(name.encode() + (package / name).read_bytes())
     tag = code_cache.code_tag()
     assert tag.startswith(f"{__version__}-")
