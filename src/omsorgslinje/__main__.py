@@ -6,7 +6,26 @@ an answer in a message.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    """Ctrl-C before `main` has its handlers: a word and code 130, never a traceback."""
+    try:
+        os.write(2, b"Avbrutt.\n")
+    finally:
+        os._exit(130)
+
+
+# the first thing this module does: nothing typed is lost yet, so a quiet exit is right
+if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+# Exit codes (README, «Avslutningskoder»): 0 done, 1 a file or standard output could not be
+# written, 2 bad input, 130 Ctrl-C (128 + the signal otherwise), 70 an internal error (ours).
+INTERNAL_ERROR = 70
 
 
 def _usage_message(exc: Exception) -> str:
@@ -57,22 +76,89 @@ def _fast_path(args: list[str]) -> int | None:
     """Answer `--help` and `--version` without importing Typer (start-up is budgeted)."""
     if tuple(args) in (("--version",), ("-V",)):
         from . import __version__
+        from .output import write_stdout
 
-        sys.stdout.write(f"omsorgslinje {__version__}\n")
+        write_stdout(f"omsorgslinje {__version__}\n")
         return 0
     from ._help import HELP_ARGS, stored
 
     if tuple(args) in HELP_ARGS:
         text = stored()
         if text is not None:
-            sys.stdout.write(text)
+            from .output import write_stdout
+
+            write_stdout(text)
             return 0
     return None
 
 
+def _stderr(text: str) -> None:
+    """A last message when even the console module may be half imported."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _reopen_closed_stdout() -> None:
+    """Started with standard output closed (`>&-`): hold fd 1 with /dev/null, so that no file
+    the tool opens can take its number, and let writing the document there fail clearly."""
+    if sys.stdout is not None:
+        return
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        if fd != 1:
+            os.dup2(fd, 1)
+            os.close(fd)
+    except OSError:
+        pass
+    from . import output
+
+    output.STDOUT_CLOSED = True
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        if signal.getsignal(signal.SIGINT) is _interrupted_while_starting:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        _reopen_closed_stdout()
+        code = _main(argv)
+        if sys.stdout is not None:
+            sys.stdout.flush()
+        return code
+    except KeyboardInterrupt:  # Ctrl-C while starting, before any handler was in place
+        _stderr("Avbrutt.")
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except OSError as exc:  # flushing standard output at the end failed (a full disk)
+        _silence_stdout()
+        _stderr(f"Kunne ikke skrive til standard ut: {exc.strerror or type(exc).__name__}.")
+        return 1
+
+
+def _silence_stdout() -> None:
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    fast = _fast_path(args)
+    from .errors import OmsorgslinjeError
+
+    try:
+        fast = _fast_path(args)
+    except OmsorgslinjeError as exc:
+        _stderr(exc.message)
+        return exc.exit_code
     if fast is not None:
         return fast
     try:
@@ -124,12 +210,26 @@ def _run(args: list[str]) -> int:
     except KeyboardInterrupt:
         error("Avbrutt." + _draft_note())
         return 130
+    except BrokenPipeError:
+        _silence_stdout()  # the reader went away (`| head`): nothing more to say
+        return 0
+    except OSError as exc:  # click writing help or a message to a full disk, and the like
+        import errno
+
+        from .output import reason
+
+        _silence_stdout()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
+            error(f"Kunne ikke skrive til standard ut: {reason(exc)}.")
+        else:
+            error(f"En fil kunne ikke leses eller skrives: {reason(exc)}.")
+        return 1
     except Exception as exc:  # an internal error: a short message, no traceback
         error(
             f"Intern feil i omsorgslinje ({type(exc).__name__}). Ingen svar er vist her. "
             "Meld gjerne fra til den som drifter verktøyet." + _draft_note()
         )
-        return 1
+        return INTERNAL_ERROR
 
 
 def _draft_note() -> str:

@@ -49,7 +49,7 @@ def stored() -> str | None:
     except (KeyError, ValueError):
         try:
             columns = os.get_terminal_size(sys.stdout.fileno()).columns
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             columns = WIDTH
     if columns < WIDTH:
         return None

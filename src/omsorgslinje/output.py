@@ -176,7 +176,16 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+# set by __main__ when the process started with standard output closed (`>&-`)
+STDOUT_CLOSED = False
+
+
 def write_stdout(text: str) -> None:
+    if STDOUT_CLOSED:
+        raise WriteError(
+            "Standard ut var lukket da kommandoen startet, så det som skulle skrives dit, har "
+            "ingen steder å gå. Et dokument kan skrives med --ut FIL eller --ut-mappe MAPPE."
+        )
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
