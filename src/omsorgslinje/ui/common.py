@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..engine import Interview
@@ -48,6 +49,27 @@ def as_shown(iv: Interview, step: Step) -> Step:
         return replace(step, prompt=render_text(step.prompt, ctx), help=render_text(step.help, ctx))
     except Exception:  # a broken text is shown as written; `flyt sjekk` reports it
         return step
+
+
+_KEEP_LINE = re.compile(r"^(\s|[-*•]\s|\d+[.)]\s)")
+
+
+def reflow(text: str) -> str:
+    """A flow's text for a panel that wraps it: the line breaks of the TOML file within a
+    paragraph become spaces, so the panel wraps at its own width (at 60 columns as at 200).
+    Blank lines, indented lines (a command to type) and list items keep their own lines, and
+    a section sign is not parted from its number."""
+    paragraphs = []
+    for para in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for line in para.split("\n"):
+            if lines and not _KEEP_LINE.match(line) and not _KEEP_LINE.match(lines[-1]):
+                lines[-1] = lines[-1].rstrip() + " " + line.strip()
+            else:
+                lines.append(line.rstrip())
+        paragraphs.append("\n".join(lines))
+    # a section sign stays with its number («§ 10a», «§§ 10-2»)
+    return re.sub(r"(§§?) (?=\d)", "\\1\u00a0", "\n\n".join(paragraphs))
 
 
 def help_text(step: Step) -> str:

@@ -15,7 +15,7 @@ from ..engine import Interview
 from ..errors import InvalidValue
 from ..model import Flow, Step
 from ..values import as_input, display, parse
-from .common import BACK, FINISH, HELP, as_shown, help_text, progress, review_rows
+from .common import BACK, FINISH, HELP, as_shown, help_text, progress, reflow, review_rows
 from .console import console, say
 from .signals import raise_pending, watch
 
@@ -77,7 +77,7 @@ class TerminalFrontEnd:
 
         body = flow.intro.strip() or flow.source
         word = "Fortsetter" if resumed else "Starter"
-        console().print(Panel(body, title=f"{word}: {flow.title}", subtitle=KEYS))
+        console().print(Panel(reflow(body), title=f"{word}: {flow.title}", subtitle=KEYS))
 
     def invalid(self, message: str) -> None:
         say(message, "bold red")
@@ -85,7 +85,9 @@ class TerminalFrontEnd:
     def show_help(self, step: Step) -> None:
         from rich.panel import Panel
 
-        console().print(Panel(help_text(step), title="Hjelp", expand=False, border_style="cyan"))
+        console().print(
+            Panel(reflow(help_text(step)), title="Hjelp", expand=False, border_style="cyan")
+        )
 
     def ask(self, iv: Interview) -> object:
         assert iv.step is not None
@@ -111,7 +113,7 @@ class TerminalFrontEnd:
         if step.type == "info":
             from rich.panel import Panel
 
-            console().print(Panel(step.prompt.strip(), border_style="yellow", expand=False))
+            console().print(Panel(reflow(step.prompt), border_style="yellow", expand=False))
             q = partial(
                 questionary.select,
                 "Gå videre?",
