@@ -136,10 +136,12 @@ def test_an_answer_cannot_forge_markdown_structure(run_cli, tmp_path, hostile_fl
     assert [b for b in _blocks(md) if b[0] != "ul"] == [b for b in shape if b[0] != "ul"]
     typed = normalise_breaks(text.strip())
     inline = _inline_texts(md)
-    # whole, in the paragraph, the list item, the quote and the table cell
-    assert f"Observert: {typed}" in inline
-    assert f"Beskrivelse: {typed}" in inline
-    assert typed in inline
+    # whole, in the paragraph, the list item, the quote and the table cell (a blank line in the
+    # answer makes two paragraphs of the block it is in: read them as one)
+    runs = "\n\n".join(inline)
+    assert f"Observert: {typed}\n\n" in runs
+    assert f"Beskrivelse: {typed}\n\n" in runs
+    assert f"\n\n{typed}\n\n" in runs
     # one list item per non-blank line, each as typed
     for line in typed.splitlines():
         if line.strip():
@@ -188,3 +190,19 @@ def test_an_empty_answer_is_no_token() -> None:
     v = Verbatim()
     assert v.token("") == ""
     assert v.to_markdown("a\nb") == "a\nb"
+
+
+def test_a_multi_line_answer_keeps_its_lines_in_word(run_cli, tmp_path, hostile_flow):
+    import io
+
+    import docx
+
+    from omsorgslinje.docx_render import markdown_to_docx
+
+    text = "Linje én\nLinje | to\n## tre"
+    md = _render(run_cli, hostile_flow, _answers(tmp_path, text), "md")
+    d = docx.Document(io.BytesIO(markdown_to_docx(md, title="Notat")))
+    paragraphs = [p.text for p in d.paragraphs]
+    assert f"Observert: {text}" in paragraphs
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    assert text in cells

@@ -273,13 +273,19 @@ class _Writer:
                     m = _BOX.match(text)
                     if m:  # a task-list box: - [ ] / - [x]
                         text = ("☒ " if m.group(1).lower() == "x" else "☐ ") + text[m.end() :]
-                if text:
-                    self._run(para, text, marks)
+                # a table cell holds an answer's line breaks as <br> (see verbatim.py)
+                for i, piece in enumerate(text.split("<br>")):
+                    if i:
+                        para.add_run().add_break()
+                    if piece:
+                        self._run(para, piece, marks)
             elif kind == "code_inline":
                 run = self._run(para, tok.content, marks)
                 run.font.name = _MONO
             elif kind == "softbreak":
-                self._run(para, " ", marks)
+                # our templates write a paragraph on one line: a line break inside one is the
+                # user's own, in a multi-line answer, and stays a line break in Word
+                para.add_run().add_break()
             elif kind == "hardbreak":
                 para.add_run().add_break()
             elif kind == "strong_open":

@@ -11,6 +11,8 @@ _CODE = re.compile(r"`([^`]+)`")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _BULLET = re.compile(r"^(\s*)[-*+]\s+(\[[ xX]\]\s+)?(.*)$")
+# a backslash before ASCII punctuation is CommonMark's escape: the character itself
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _HR = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 
 
@@ -22,7 +24,7 @@ def inline(text: str) -> str:
     text = _LINK.sub(link, text)
     text = _CODE.sub(r"\1", text)
     text = _EMPH.sub(lambda m: m.group(2) or m.group(3) or "", text)
-    text = text.replace("\\|", "|").replace("\\*", "*").replace("\\_", "_").replace("\\#", "#")
+    text = _ESCAPED.sub(r"\1", text)
     return text.replace("<br>", " ").replace("&nbsp;", " ")
 
 

@@ -128,10 +128,13 @@ class Verbatim:
                 prefix = ""
 
             def put_back(m: re.Match[str], prefix: str = prefix) -> str:
-                # every line break of the answer is a hard break inside the template's block
-                # (a paragraph, a list item, a quote), so even a blank line never ends it
+                # each line of the answer continues the template's block (a paragraph, a list
+                # item by its indent, a quote by its marks); a blank line stays inside a list
+                # item or a quote, and every line is escaped, so nothing can start a block
                 lines = [escape_line(s) for s in self._text(m).split("\n")]
-                return ("\\\n" + prefix).join(lines)
+                return "\n".join(
+                    [lines[0], *((prefix + x) if x else prefix.rstrip() for x in lines[1:])]
+                )
 
             out.append(_TOKEN.sub(put_back, line))
         return "\n".join(out)
