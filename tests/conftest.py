@@ -9,16 +9,42 @@ and run the installed script through `run_cli`.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The slow tiers (`pytest -m "not slow"` leaves them out; CI runs everything). A test gets its
+# tier's marker from its file (`pytestmark`), from a fixture it uses, or, for hypothesis, by
+# itself; every tier's marker brings `slow` with it (pytest_collection_modifyitems below).
+SLOW_TIERS = ("pty", "interrupt", "fuzz", "cli", "bench")
+# a test that uses one of these runs the installed script in a subprocess: the `cli` tier
+CLI_FIXTURES = frozenset({"script", "cli_env", "run_cli", "spawn"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if CLI_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.cli)
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)
+        if any(item.get_closest_marker(tier) for tier in SLOW_TIERS):
+            item.add_marker(pytest.mark.slow)
+
+
+def mode(path: Path) -> int:
+    """A file's or folder's permission bits (0o600, 0o700, ...)."""
+    return stat.S_IMODE(path.stat().st_mode)
+
 
 # the smallest flow: one text step and a document (tests add steps to it)
 TINY_FLOW = """
@@ -355,6 +381,35 @@ def cli_env(home: Path) -> dict[str, str]:
         }
     )
     return env
+
+
+@pytest.fixture
+def spawn(script: str, cli_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """The installed script in a pseudo-terminal: `spawn(args, redirect=None, env=None,
+    kind=Session, **options)` starts it (stdout into `redirect` when given; `options` go to
+    the session: timeout, dimensions, ...) and returns the session. All are closed after."""
+    from ptyhelp import Session
+
+    sessions: list[Any] = []
+
+    def start(
+        args: Sequence[object],
+        redirect: Path | None = None,
+        env: dict[str, str] | None = None,
+        kind: type[Any] = Session,
+        **options: Any,
+    ) -> Any:
+        argv = [script, *map(str, args)]
+        command: str | list[str] = argv
+        if redirect is not None:
+            command = f"exec {shlex.join(argv)} > {shlex.quote(str(redirect))}"
+        s = kind(command, {**cli_env, **(env or {})}, tmp_path, **options)
+        sessions.append(s)
+        return s
+
+    yield start
+    for s in sessions:
+        s.close()
 
 
 @pytest.fixture

@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO
+
+pytestmark = pytest.mark.bench
 
 
 def test_bench_check_quick(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ Every run here has stdin from /dev/null or a pipe, so the script must never prom
 from __future__ import annotations
 
 import os
-import stat
 import subprocess
 import sys
 import tomllib
@@ -14,7 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PROVE_ANSWERS, PROVE_FLOW, PROVE_NOTAT, CliResult, real_flow, write_flow
+from conftest import (
+    PROVE_ANSWERS,
+    PROVE_FLOW,
+    PROVE_NOTAT,
+    CliResult,
+    mode,
+    real_flow,
+    write_flow,
+)
 
 Run = Callable[..., CliResult]
 
@@ -31,10 +38,6 @@ def fails_with(r: CliResult, code: int = 2) -> str:
     assert r.stdout == ""
     no_traceback(r)
     return r.stderr
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 # --- missing answers and bad values ------------------------------------------------------------

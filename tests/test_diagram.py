@@ -135,6 +135,7 @@ def test_cli_default_is_tekst_and_bad_format_is_exit_2(flow: Flow) -> None:
     assert run(["flyt", "vis", "finnes_ikke"])[0] == 2
 
 
+@pytest.mark.bench
 def test_diagram_is_linear_in_steps() -> None:
     steps = "".join(
         f'[[steps]]\nid = "s{i}"\ntype = "confirm"\nprompt = "?"\nwhen = "s{i - 1}"\n'

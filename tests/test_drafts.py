@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import stat
 import time
 from pathlib import Path
 
 import pytest
-from conftest import PROVE_FLOW, write_flow
+from conftest import PROVE_FLOW, mode, write_flow
 
 from omsorgslinje import draft_file, draft_session
 from omsorgslinje.draft_file import Draft, DraftError, from_toml, new_id, to_toml
@@ -32,10 +31,6 @@ from omsorgslinje.ui.common import BACK
 from omsorgslinje.ui.conduct import conduct
 
 SECRET = "Hemmelig Hansen"
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 @pytest.fixture

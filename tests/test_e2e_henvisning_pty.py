@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shlex
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,12 +40,13 @@ from ptyhelp import (
     PROGRESS,
     REVIEW,
     SUBMIT_TEXTAREA,
-    TIMEOUT,
     UP,
     Session,
     loose,
     screen,
 )
+
+pytestmark = pytest.mark.pty
 
 tomli_w = pytest.importorskip("tomli_w")
 
@@ -128,21 +128,6 @@ def identify(chunk: str) -> StepInfo | None:
 
 
 # --- a session in a pty --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def spawn(script: str, cli_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., Session]]:
-    sessions: list[Session] = []
-
-    def start(args: list[object], timeout: float = TIMEOUT) -> Session:
-        command = "exec " + shlex.join([script, *map(str, args)])
-        s = Session(command, cli_env, tmp_path, timeout=timeout)
-        sessions.append(s)
-        return s
-
-    yield start
-    for s in sessions:
-        s.close()
 
 
 # --- answering the interview by step id ----------------------------------------------------------

@@ -8,13 +8,12 @@ and NO_COLOR. Runs the test flow `prove` (every step type) and the built-in flow
 from __future__ import annotations
 
 import re
-import shlex
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PROVE_ANSWERS, CliResult, real_flow
+from conftest import PROVE_ANSWERS, CliResult, mode, real_flow
 from ptyhelp import (
     CTRL_B,
     DOWN,
@@ -29,6 +28,8 @@ from ptyhelp import (
     loose,
     screen,
 )
+
+pytestmark = pytest.mark.pty
 
 TEXT = "(< tilbake, ? hjelp)"
 TEXT_OPTIONAL = "(flere linjer: avslutt med Esc og så Enter; < tilbake, ? hjelp; kan stå tomt)"
@@ -56,27 +57,6 @@ def colour_codes(text: str) -> list[str]:
                 break
             i += 1
     return found
-
-
-@pytest.fixture
-def spawn(script: str, cli_env: dict[str, str], tmp_path: Path) -> Callable[..., Session]:
-    sessions: list[Session] = []
-
-    def start(args: list[str], redirect: Path | None = None, **env: str) -> Session:
-        command = "exec " + shlex.join([script, *map(str, args)])
-        if redirect is not None:
-            command += " > " + shlex.quote(str(redirect))
-        s = Session(command, {**cli_env, **env}, tmp_path)
-        sessions.append(s)
-        return s
-
-    yield start  # type: ignore[misc]
-    for s in sessions:
-        s.close()
-
-
-def mode_of(path: Path) -> int:
-    return path.stat().st_mode & 0o777
 
 
 def write_answers(tmp_path: Path, text: str, name: str = "svar.toml") -> Path:
@@ -262,11 +242,11 @@ def test_back_entry_and_ctrl_b_at_the_first_question(
     assert "| Beskriv bekymringen kort. | Ikke besvart |" in doc
     assert "Neste steg" not in doc
     assert f"Skrev Journalnotat til {out}" in screen(s.text)
-    assert mode_of(out) == 0o600
+    assert mode(out) == 0o600
 
 
 def test_no_color(spawn: Callable[..., Session], flow_file: Path, tmp_path: Path) -> None:
-    s = spawn(["start", flow_file, "--ut", tmp_path / "x.md"], NO_COLOR="1")
+    s = spawn(["start", flow_file, "--ut", tmp_path / "x.md"], env={"NO_COLOR": "1"})
     s.step(1)
     s.ready(INFO)
     s.send(F1)
@@ -367,7 +347,7 @@ def test_term_dumb_picks_plain_mode(
     spawn: Callable[..., Session], flow_file: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "notat.md"
-    s = spawn(["start", flow_file], redirect=out, TERM="dumb")
+    s = spawn(["start", flow_file], redirect=out, env={"TERM": "dumb"})
     plain_run(s)
     assert s.finish() == 0, screen(s.text)
     check_plain_document(out.read_text(encoding="utf-8"))

@@ -25,6 +25,8 @@ from hypothesis import strategies as st
 from omsorgslinje import cli
 from omsorgslinje.__main__ import main
 
+pytestmark = pytest.mark.fuzz
+
 SNIPPETS = [
     '"',
     "'",

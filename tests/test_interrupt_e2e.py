@@ -20,13 +20,15 @@ from typing import Any
 
 import pexpect
 import pytest
-from conftest import PROVE_ANSWERS, real_flow
+from conftest import PROVE_ANSWERS, mode, real_flow
 from ptyhelp import Session
 
 from omsorgslinje.engine import Interview
 from omsorgslinje.loader import load_flow
 from omsorgslinje.model import Flow, Step
 from omsorgslinje.ui.plain import PlainFrontEnd
+
+pytestmark = [pytest.mark.interrupt, pytest.mark.pty]
 
 DATE = "20.11.2026"
 ASK = r"Spørsmål \d+ av \d+"
@@ -74,11 +76,9 @@ def plain_script(flow: Flow, answers: Mapping[str, Any]) -> list[list[str]]:
 class Run(Session):
     """One run of the installed script in a pseudo-terminal, answered from a script of lines."""
 
-    def __init__(self, script: str, args: list[str], env: dict[str, str], cwd: Path) -> None:
+    def __init__(self, command: str | list[str], env: dict[str, str], cwd: Path) -> None:
         # lines are buffered by the terminal: no need to wait before sending
-        super().__init__(
-            [script, *args], env, cwd, timeout=20, dimensions=(40, 120), delaybeforesend=None
-        )
+        super().__init__(command, env, cwd, timeout=20, dimensions=(40, 120), delaybeforesend=None)
 
     def drive(self, script: list[list[str]], start: int = 0, stop: int | None = None) -> None:
         """Answer questions `start`.. from `script`; Ctrl-C at question `stop` (len: review)."""
@@ -121,16 +121,10 @@ def drafts_in(home: Path) -> list[Path]:
     return sorted(d.glob("*.toml")) if d.is_dir() else []
 
 
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
 @pytest.fixture
-def spawn(script: str, cli_env: dict[str, str], tmp_path: Path) -> Any:
-    def run(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> Run:
-        return Run(script, [str(a) for a in args], {**cli_env, **(env or {})}, tmp_path)
-
-    return run
+def run_pty(spawn: Any) -> Any:
+    """`run_pty(*args, env=...)`: the script in a pseudo-terminal, driven by a script of lines."""
+    return lambda *args, env=None: spawn(args, env=env, kind=Run)
 
 
 @pytest.fixture
@@ -140,20 +134,20 @@ def prove_script(flow_file: Path) -> list[list[str]]:
 
 
 def reference_note(
-    spawn: Any, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> Path:
     """The test flow's note made in one go, without interruption, to compare with."""
     reference = tmp_path / "referanse.md"
-    whole = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", reference)
+    whole = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut", reference)
     whole.drive(prove_script)
     assert whole.finish()[0] == 0
     return reference
 
 
 def interrupt_and_resume(
-    spawn: Any, home: Path, args: list[str], script: list[list[str]], stop: int, out: Path
+    run_pty: Any, home: Path, args: list[str], script: list[list[str]], stop: int, out: Path
 ) -> None:
-    first = spawn(*args, "--enkel", "--dato", DATE, "--ut", out)
+    first = run_pty(*args, "--enkel", "--dato", DATE, "--ut", out)
     first.drive(script, stop=stop)
     code, output = first.finish()
     assert code == 130, output
@@ -161,7 +155,7 @@ def interrupt_and_resume(
     assert saved, output
     assert [p.stem for p in drafts_in(home)] == [saved.group(1)]
     assert not out.exists()
-    second = spawn("utkast", "fortsett")  # the newest draft; the options it was started with
+    second = run_pty("utkast", "fortsett")  # the newest draft; the options it was started with
     second.drive(script, start=stop)
     code, output = second.finish()
     assert code == 0, output
@@ -172,7 +166,7 @@ def interrupt_and_resume(
 
 
 def test_ctrl_c_at_every_prompt_of_oppdager_then_resume_gives_the_same_note(
-    spawn: Any, home: Path, tmp_path: Path
+    run_pty: Any, run_cli: Any, home: Path, tmp_path: Path
 ) -> None:
     flow_path = real_flow("oppdager")
     example = Path(__file__).resolve().parent.parent / "examples" / "oppdager-gravid.toml"
@@ -181,30 +175,34 @@ def test_ctrl_c_at_every_prompt_of_oppdager_then_resume_gives_the_same_note(
     flow = load_flow(flow_path)
     script = plain_script(flow, tomllib.loads(example.read_text(encoding="utf-8"))["svar"])
     reference = tmp_path / "referanse.md"
-    whole = spawn("oppdager", "--enkel", "--dato", DATE, "--ut", reference)
+    whole = run_pty("oppdager", "--enkel", "--dato", DATE, "--ut", reference)
     whole.drive(script)
     code, output = whole.finish()
     assert code == 0, output
     assert drafts_in(home) == []
     expected = reference.read_text(encoding="utf-8")
-    assert "Journalnotat" in expected or expected.strip()
+    # the note typed in one go is the note the example's answers give: nothing lost or added
+    replay = run_cli(["oppdager", "--svar", example, "--ikke-interaktiv", "--dato", DATE])
+    assert replay.returncode == 0, replay.stderr
+    assert expected == replay.stdout
+    assert expected.startswith("# Journalnotat")
     assert mode(reference) == 0o600
     # Ctrl-C at the first question; then, in turn, resume, answer one question, Ctrl-C at the
     # next, until the review; then resume and finish. Every prompt is interrupted once.
     out = tmp_path / "notat.md"
-    s = spawn("oppdager", "--enkel", "--dato", DATE, "--ut", out)
+    s = run_pty("oppdager", "--enkel", "--dato", DATE, "--ut", out)
     s.drive(script, stop=0)
     code, output = s.finish()
     assert code == 130, output
     for stop in range(1, len(script) + 1):
-        s = spawn("utkast", "fortsett")
+        s = run_pty("utkast", "fortsett")
         s.drive(script, start=stop - 1, stop=stop)
         code, output = s.finish()
         assert code == 130, f"spørsmål {stop + 1}: {output}"
         assert SAVED.search(output), output
         assert len(drafts_in(home)) == 1
         assert not out.exists()
-    s = spawn("utkast", "fortsett")
+    s = run_pty("utkast", "fortsett")
     s.child.expect(REVIEW)
     s.child.sendline("")
     code, output = s.finish()
@@ -214,23 +212,23 @@ def test_ctrl_c_at_every_prompt_of_oppdager_then_resume_gives_the_same_note(
 
 
 def test_ctrl_c_at_every_prompt_of_a_small_flow(
-    spawn: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
-    reference = reference_note(spawn, tmp_path, flow_file, prove_script)
+    reference = reference_note(run_pty, tmp_path, flow_file, prove_script)
     expected = reference.read_text(encoding="utf-8")
     for stop in range(len(prove_script) + 1):
         out = tmp_path / f"notat-{stop}.md"
-        interrupt_and_resume(spawn, home, ["start", str(flow_file)], prove_script, stop, out)
+        interrupt_and_resume(run_pty, home, ["start", str(flow_file)], prove_script, stop, out)
         assert out.read_text(encoding="utf-8") == expected
 
 
 def test_ctrl_c_in_the_full_screen_prompts_then_resume_and_go_back(
-    spawn: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
-    reference = reference_note(spawn, tmp_path, flow_file, prove_script)
+    reference = reference_note(run_pty, tmp_path, flow_file, prove_script)
 
     out = tmp_path / "notat.md"
-    s = spawn("start", flow_file, "--dato", DATE, "--ut", out)
+    s = run_pty("start", flow_file, "--dato", DATE, "--ut", out)
     s.up_to_the_role(plain=False)
     s.child.send("\x03")  # Ctrl-C
     code, output = s.finish()
@@ -242,7 +240,7 @@ def test_ctrl_c_in_the_full_screen_prompts_then_resume_and_go_back(
     assert tomllib.loads(draft.read_text(encoding="utf-8"))["svar"]["initialer"] == "AB"
 
     # resume in the same mode; Ctrl-B goes back to the question before, Ctrl-C again
-    s = spawn("utkast", "fortsett", draft.stem)
+    s = run_pty("utkast", "fortsett", draft.stem)
     s.child.expect("Fortsetter")
     s.child.expect("Hvilken rolle har du")
     s.child.send("\x02")  # Ctrl-B
@@ -253,7 +251,7 @@ def test_ctrl_c_in_the_full_screen_prompts_then_resume_and_go_back(
     assert tomllib.loads(draft.read_text(encoding="utf-8"))["utkast"]["steg"] == "initialer"
 
     # and finish in plain mode: questions 2.. of the script
-    s = spawn("utkast", "fortsett", "--enkel")
+    s = run_pty("utkast", "fortsett", "--enkel")
     s.drive(prove_script, start=1)
     code, output = s.finish()
     assert code == 0, output
@@ -265,12 +263,12 @@ def test_ctrl_c_in_the_full_screen_prompts_then_resume_and_go_back(
 
 
 def test_sigkill_while_typing_loses_only_that_answer(
-    spawn: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
-    reference = reference_note(spawn, tmp_path, flow_file, prove_script)
+    reference = reference_note(run_pty, tmp_path, flow_file, prove_script)
 
     out = tmp_path / "notat.md"
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", out)
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut", out)
     for i in range(4):
         s.child.expect(ASK)
         for line in prove_script[i]:
@@ -288,15 +286,15 @@ def test_sigkill_while_typing_loses_only_that_answer(
     assert data["utkast"]["steg"] == "samtykke"
     assert [p for p in draft.parent.iterdir() if p.name.startswith(".")] == []
 
-    s = spawn("utkast", "fortsett", draft.stem)
+    s = run_pty("utkast", "fortsett", draft.stem)
     s.drive(prove_script, start=4)
     assert s.finish()[0] == 0
     assert out.read_text(encoding="utf-8") == reference.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("plain", [True, False], ids=["enkel", "fullskjerm"])
-def test_sigterm_keeps_the_draft(spawn: Any, home: Path, flow_file: Path, plain: bool) -> None:
-    s = spawn("start", flow_file, *(["--enkel"] if plain else []), "--dato", DATE)
+def test_sigterm_keeps_the_draft(run_pty: Any, home: Path, flow_file: Path, plain: bool) -> None:
+    s = run_pty("start", flow_file, *(["--enkel"] if plain else []), "--dato", DATE)
     s.up_to_the_role(plain)
     s.child.kill(signal.SIGTERM)
     code, output = s.finish()
@@ -307,8 +305,8 @@ def test_sigterm_keeps_the_draft(spawn: Any, home: Path, flow_file: Path, plain:
     assert tomllib.loads(draft.read_text(encoding="utf-8"))["svar"]["initialer"] == "AB"
 
 
-def test_a_closed_terminal_keeps_the_draft(spawn: Any, home: Path, flow_file: Path) -> None:
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE)
+def test_a_closed_terminal_keeps_the_draft(run_pty: Any, home: Path, flow_file: Path) -> None:
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE)
     s.up_to_the_role(plain=True)
     pid = s.child.pid
     s.child.ptyproc.fileobj.close()  # the window is closed: the kernel sends SIGHUP
@@ -319,8 +317,8 @@ def test_a_closed_terminal_keeps_the_draft(spawn: Any, home: Path, flow_file: Pa
     assert tomllib.loads(draft.read_text(encoding="utf-8"))["svar"]["initialer"] == "AB"
 
 
-def test_ctrl_d_in_plain_mode_keeps_the_draft(spawn: Any, home: Path, flow_file: Path) -> None:
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE)
+def test_ctrl_d_in_plain_mode_keeps_the_draft(run_pty: Any, home: Path, flow_file: Path) -> None:
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE)
     s.child.expect(ASK)
     s.child.sendline("")
     s.child.expect("Initialer")
@@ -335,14 +333,14 @@ def test_ctrl_d_in_plain_mode_keeps_the_draft(spawn: Any, home: Path, flow_file:
 
 
 def test_starting_a_flow_with_a_draft_offers_to_continue(
-    spawn: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
     out = tmp_path / "notat.md"
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE)
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE)
     s.drive(prove_script, stop=3)
     assert s.finish()[0] == 130
 
-    s = spawn("start", flow_file, "--enkel", "--ut", out)
+    s = run_pty("start", flow_file, "--enkel", "--ut", out)
     s.child.expect(r"2 av \d+ spørsmål besvart")
     s.child.expect(r"Fortsette utkastet\? \(ja/nei\) \[ja\]: ")
     s.child.sendline("")
@@ -355,13 +353,13 @@ def test_starting_a_flow_with_a_draft_offers_to_continue(
 
 
 def test_declining_starts_anew_and_keeps_the_old_draft(
-    spawn: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE)
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE)
     s.drive(prove_script, stop=3)
     assert s.finish()[0] == 130
     [old] = drafts_in(home)
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE)
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE)
     s.child.expect(r"Fortsette utkastet\?")
     s.child.sendline("nei")
     s.child.expect("Starter")
@@ -371,9 +369,9 @@ def test_declining_starts_anew_and_keeps_the_old_draft(
 
 
 def test_without_draft_nothing_is_saved(
-    spawn: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE, "--uten-utkast")
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--uten-utkast")
     s.drive(prove_script, stop=3)
     code, output = s.finish()
     assert code == 130
@@ -382,10 +380,10 @@ def test_without_draft_nothing_is_saved(
 
 
 def test_keep_draft_after_writing(
-    spawn: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
     out = tmp_path / "notat.md"
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", out, "--behold-utkast")
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut", out, "--behold-utkast")
     s.drive(prove_script)
     code, output = s.finish()
     assert code == 0
@@ -407,11 +405,11 @@ def assert_kept_after_failure(code: int | None, output: str, home: Path, *expect
 
 
 def test_out_dir_under_a_file_fails_keeps_the_draft_and_can_be_finished_elsewhere(
-    spawn: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
     blocker = tmp_path / "fil"
     blocker.write_text("")
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut-mappe", blocker / "notater")
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut-mappe", blocker / "notater")
     s.drive(prove_script)
     code, output = s.finish()
     draft_id = assert_kept_after_failure(
@@ -420,7 +418,7 @@ def test_out_dir_under_a_file_fails_keeps_the_draft_and_can_be_finished_elsewher
     assert "Jordmor" not in output.split("Kunne ikke lage mappen")[1]  # no answer in the message
 
     good = tmp_path / "notater"
-    s = spawn("utkast", "fortsett", draft_id, "--ut-mappe", good)
+    s = run_pty("utkast", "fortsett", draft_id, "--ut-mappe", good)
     s.child.expect(REVIEW)  # everything was answered: straight to the review
     s.child.sendline("")
     code, output = s.finish()
@@ -444,7 +442,7 @@ def test_stdout_on_a_full_disk(
     prove_script: list[list[str]],
 ) -> None:
     command = f"exec '{script}' start '{flow_file}' --enkel --dato {DATE} > /dev/full"
-    s = Run("/bin/sh", ["-c", command], cli_env, tmp_path)
+    s = Run(["/bin/sh", "-c", command], cli_env, tmp_path)
     s.drive(prove_script)
     code, output = s.finish()
     assert_kept_after_failure(code, output, home, "standard ut", "ikke plass på disken")
@@ -452,9 +450,9 @@ def test_stdout_on_a_full_disk(
 
 
 def test_out_file_on_a_full_disk(
-    spawn: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", "/dev/full")
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut", "/dev/full")
     s.drive(prove_script)
     code, output = s.finish()
     assert_kept_after_failure(code, output, home, "/dev/full", "ikke plass på disken")
@@ -462,12 +460,12 @@ def test_out_file_on_a_full_disk(
 
 
 def test_no_permission_even_for_root(
-    spawn: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
     target = Path("/sys/omsorgslinje-notat.md")
     if not Path("/sys").is_dir() or (os.access("/sys", os.W_OK) and os.geteuid() != 0):
         pytest.skip("trenger /sys (Linux)")
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", target)
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut", target)
     s.drive(prove_script)
     code, output = s.finish()
     if code == 0:  # pragma: no cover - a system where /sys takes files
@@ -479,13 +477,13 @@ def test_no_permission_even_for_root(
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root skriver i skrivebeskyttede mapper")
 def test_read_only_directory(
-    spawn: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
     locked = tmp_path / "låst"
     locked.mkdir()
     locked.chmod(0o500)
     try:
-        s = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", locked / "notat.md")
+        s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut", locked / "notat.md")
         s.drive(prove_script)
         code, output = s.finish()
         assert_kept_after_failure(code, output, home, "skrivetilgang")
@@ -495,7 +493,7 @@ def test_read_only_directory(
 
 
 def test_an_existing_file_is_never_overwritten(
-    spawn: Any,
+    run_pty: Any,
     run_cli: Any,
     home: Path,
     tmp_path: Path,
@@ -510,7 +508,7 @@ def test_an_existing_file_is_never_overwritten(
 
     # a file that appears while the interview goes on: refused at the end, the draft kept
     late = tmp_path / "sent.md"
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE, "--ut", late)
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut", late)
     for i in range(len(prove_script)):
         s.child.expect(ASK)
         for line in prove_script[i]:
@@ -527,7 +525,7 @@ def test_an_existing_file_is_never_overwritten(
     result = run_cli(["utkast", "fortsett", draft_id])
     assert result.returncode == 1 and "er ikke endret" in result.stderr
     assert len(drafts_in(home)) == 1
-    s = spawn("utkast", "fortsett", "--overskriv")
+    s = run_pty("utkast", "fortsett", "--overskriv")
     s.child.expect(REVIEW)
     s.child.sendline("")
     assert s.finish()[0] == 0
@@ -540,10 +538,10 @@ def test_an_existing_file_is_never_overwritten(
 
 
 def test_list_shows_progress_never_answers(
-    spawn: Any, run_cli: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, run_cli: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
     assert run_cli(["utkast", "liste"]).stderr.strip() == "Ingen utkast."
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE)
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE)
     s.drive(prove_script, stop=4)
     assert s.finish()[0] == 130
     [draft] = drafts_in(home)
@@ -557,10 +555,10 @@ def test_list_shows_progress_never_answers(
 
 
 def test_delete_one_and_all(
-    spawn: Any, run_cli: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, run_cli: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
     for _ in range(3):
-        s = spawn("start", flow_file, "--enkel", "--dato", DATE)
+        s = run_pty("start", flow_file, "--enkel", "--dato", DATE)
         if drafts_in(home):
             s.child.expect(r"Fortsette utkastet\?")
             s.child.sendline("nei")
@@ -590,9 +588,9 @@ def test_corrupt_draft_is_reported_and_moved_aside(run_cli: Any, home: Path) -> 
 
 
 def test_old_drafts_are_deleted_at_start(
-    spawn: Any, run_cli: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, run_cli: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE)
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE)
     s.drive(prove_script, stop=2)
     assert s.finish()[0] == 130
     [draft] = drafts_in(home)
@@ -606,9 +604,9 @@ def test_old_drafts_are_deleted_at_start(
 
 
 def test_stale_draft_resumes_and_reports_what_is_gone(
-    spawn: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
+    run_pty: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
-    s = spawn("start", flow_file, "--enkel", "--dato", DATE)
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE)
     s.drive(prove_script, stop=5)  # answered: info, initialer, rolle=annen, annen_rolle, samtykke
     assert s.finish()[0] == 130
     text = flow_file.read_text(encoding="utf-8")
@@ -619,7 +617,7 @@ def test_stale_draft_resumes_and_reports_what_is_gone(
         encoding="utf-8",
     )
     [draft] = drafts_in(home)
-    s = spawn("utkast", "fortsett", draft.stem)
+    s = run_pty("utkast", "fortsett", draft.stem)
     s.child.expect("1.0 → 1.1")
     s.child.expect("finnes ikke lenger")
     s.child.expect("annen_rolle")

@@ -4,16 +4,11 @@ umask, a document's file name cannot leave --ut-mappe, and temporary files do no
 from __future__ import annotations
 
 import os
-import stat
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import PROVE_FLOW, write_flow
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
+from conftest import PROVE_FLOW, mode, write_flow
 
 
 def test_an_existing_output_folder_keeps_its_mode(run_cli, flow_file, answers_file, tmp_path):
@@ -22,8 +17,8 @@ def test_an_existing_output_folder_keeps_its_mode(run_cli, flow_file, answers_fi
     shared.chmod(0o2775)
     r = run_cli(["start", flow_file, "--svar", answers_file, "--ut-mappe", shared])
     assert r.returncode == 0, r.stderr
-    assert _mode(shared) == 0o2775
-    assert _mode(shared / "prove-notat.md") == 0o600
+    assert mode(shared) == 0o2775
+    assert mode(shared / "prove-notat.md") == 0o600
 
 
 def test_the_current_folder_keeps_its_mode(run_cli, flow_file, answers_file, tmp_path):
@@ -32,7 +27,7 @@ def test_the_current_folder_keeps_its_mode(run_cli, flow_file, answers_file, tmp
     here.chmod(0o755)
     r = run_cli(["start", flow_file, "--svar", answers_file, "--ut-mappe", "."], cwd=here)
     assert r.returncode == 0, r.stderr
-    assert _mode(here) == 0o755
+    assert mode(here) == 0o755
 
 
 def test_new_folders_are_private_under_umask_000(
@@ -43,7 +38,7 @@ def test_new_folders_are_private_under_umask_000(
     r = subprocess.run(["sh", "-c", cmd], env=cli_env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     for folder in (tmp_path / "a", tmp_path / "a" / "b", target):
-        assert _mode(folder) == 0o700, folder
+        assert mode(folder) == 0o700, folder
 
 
 @pytest.mark.parametrize("name", ["../../x", "/tmp/x", ".skjult", "a/b", "..", "c:x"])

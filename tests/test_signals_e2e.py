@@ -10,6 +10,9 @@ import signal
 from pathlib import Path
 
 import pexpect
+import pytest
+
+pytestmark = [pytest.mark.interrupt, pytest.mark.pty]
 
 QUESTIONS = 6
 FLOW = "\n".join(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
 from conftest import REPO
 
 PACKAGE = REPO / "src" / "omsorgslinje"
@@ -36,3 +40,42 @@ def test_the_readme_maps_every_module() -> None:
     }
     assert sorted(modules - set(mapped)) == [], "add these to README's module map"
     assert sorted(set(mapped) - modules) == [], "these are in README's module map, not in src"
+
+
+def test_ci_runs_the_test_command_of_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    setup = 'python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]"'
+    command = ".venv/bin/python -m pytest -q -n auto"
+    assert f"{setup} && {command}\n" in readme
+    assert f"\n{setup}\n" in ci and ci.count("python3 -m venv") == 1  # the venv once
+    assert ci.rstrip().endswith(f"\n{command}")
+    assert '.venv/bin/python -m pytest -q -m "not slow"' in readme
+
+
+@pytest.mark.slow
+def test_the_fast_loop_leaves_out_every_slow_tier() -> None:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-m",
+            "not slow",
+            "-p",
+            "no:xdist",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    ids = [line for line in out.splitlines() if "::" in line]
+    assert len(ids) > 100
+    slow_files = ("_pty.py", "_e2e.py", "test_fuzz_inputs.py", "test_bench")
+    assert [i for i in ids if i.split("::")[0].endswith(slow_files) or "bench" in i] == []
+    for name in ("test_mutated_flows_get_the_same_verdict", "test_any_moves_keep_the_invariants"):
+        assert not any(name in i for i in ids), name  # hypothesis: fuzz
+    assert not any("test_toml_replay_gives_identical_documents" in i for i in ids)  # cli
