@@ -69,6 +69,10 @@ def _run(make: Callable[[], Any], list_keys: bool = False) -> Any:
     return answer
 
 
+# a text panel is at most this wide, so its lines stay readable on a wide terminal
+READABLE = 100
+
+
 class TerminalFrontEnd:
     defers_signals = True  # it runs an event loop: see ui/signals.py
 
@@ -86,7 +90,8 @@ class TerminalFrontEnd:
         from rich.panel import Panel
 
         console().print(
-            Panel(reflow(help_text(step)), title="Hjelp", expand=False, border_style="cyan")
+            Panel(reflow(help_text(step)), title="Hjelp", expand=False, border_style="cyan"),
+            width=min(console().width, READABLE),
         )
 
     def ask(self, iv: Interview) -> object:
@@ -113,7 +118,10 @@ class TerminalFrontEnd:
         if step.type == "info":
             from rich.panel import Panel
 
-            console().print(Panel(reflow(step.prompt), border_style="yellow", expand=False))
+            console().print(
+                Panel(reflow(step.prompt), border_style="yellow", expand=False),
+                width=min(console().width, READABLE),
+            )
             q = partial(
                 questionary.select,
                 "Gå videre?",
