@@ -189,6 +189,7 @@ def test_reporting_with_consent_and_no_duty_makes_the_report(flow):
         "melding_barn_orientert": "nei_alder",
         "melding_tolk": "nei",
         "melding_vurdering": "Familien trenger hjelp; mor ønsker det selv.",
+        "melding_identitet": "skjema",
     }
     assert missing_required(flow, answers) == []
     assert "bekymringsmelding" in names(flow, answers)
@@ -205,6 +206,7 @@ def test_the_unborn_child_only_with_the_pregnant_womans_consent(flow):
         "melding_foreldre_orientert": "ja",
         "melding_tolk": "nei",
         "melding_vurdering": "Hun ønsker hjelp før fødselen.",
+        "melding_identitet": "skjema",
     }
     assert "melding_barn_orientert" not in resolve(flow, answers).path
     assert missing_required(flow, answers) == []
@@ -359,3 +361,166 @@ def test_replaying_the_report_example_writes_every_document(run_cli, tmp_path):
     text = (out / "oppdager-bekymringsmelding.md").read_text("utf-8")
     assert text.startswith("# Bekymringsmelding til barnevernstjenesten")
     assert oct((out / "oppdager-bekymringsmelding.md").stat().st_mode & 0o777) == "0o600"
+
+
+# --- the report as data: the form's field names, checked against the schema --------------------
+
+IDENTIFYING = {
+    "melding_identitet": "dokument",
+    "melder_navn": "Kari Nordmann",
+    "barn_navn": "Ola Nordmann",
+    "barn_fnr": "010224 12345",
+    "barn_adresse": "Storgata 1, 2609 Lillehammer",
+    "foresatt1_navn": "Mor Nordmann",
+    "foresatt1_telefon": "12 34 56 78",
+    "foresatt2_navn": "Far Nordmann",
+}
+
+
+def validator(schema):
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def report_cases(flow) -> dict[str, dict[str, Any]]:
+    cases = {name: example(flow, name) for name in REPORT_EXAMPLES}
+    cases["melding-med-identitet"] = example(flow, "melding") | IDENTIFYING
+    cases["ufodt-med-samtykke"] = example(flow, "gravid") | {
+        "melde_uten_plikt": "samtykke",
+        "melding_ufodt": True,
+        "melding_observasjoner": "Positive prøver 06.11. og 20.11.",
+        "melding_gjort": "Opplysninger gitt etter helsepersonelloven § 32.",
+        "melding_foreldre_orientert": "ja",
+        "melding_tolk": "nei",
+        "melding_vurdering": "Hun ønsker hjelp før fødselen.",
+        "melding_identitet": "skjema",
+    }
+    return cases
+
+
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+def test_the_record_is_valid_against_the_forms_schema(flow, schema, fmt):
+    import tomllib
+
+    check = validator(schema)
+    for name, answers in report_cases(flow).items():
+        assert missing_required(flow, answers) == [], name
+        text = report(flow, answers, fmt)
+        data = json.loads(text) if fmt == "json" else tomllib.loads(text)
+        errors = [f"{list(e.path)}: {e.message}" for e in check.iter_errors(data)]
+        assert errors == [], name
+        # the form's order: the record's fields are the schema's, in the schema's order
+        order = list(schema["properties"])
+        if fmt == "json":
+            assert list(data) == [k for k in order if k in data], name
+
+
+def test_the_record_says_what_the_document_says(flow):
+    answers = report_cases(flow)["melding-med-identitet"]
+    data = json.loads(report(flow, answers, "json"))
+    assert data["offentligMelder"] == {
+        "personnavn": "Kari Nordmann",
+        "rolle": answers["rolle"],
+        "epost": answers["melder_epost"],
+        "virksomhet": {"navn": answers["tjeneste"]},
+    }
+    child = data["offentligBarn"][0]
+    assert child["fnr"] == "01022412345"  # the space a user may type is not in the record
+    assert child["ufoedt"] is False and child["orientert"] is False
+    assert child["adresse"] == {"adresselinje1": "Storgata 1, 2609 Lillehammer"}
+    assert [p["personnavn"] for p in data["foresatte"]] == ["Mor Nordmann", "Far Nordmann"]
+    assert data["foresatte"][0]["telefonnummer"] == "12 34 56 78"
+    assert "telefonnummer" not in data["foresatte"][1]  # not given: left out, not empty
+    assert data["behovForTolk"] == "Ja, polsk, for mor"
+    melding = data["melding"]
+    assert melding["melding"].startswith(answers["melding_observasjoner"])
+    assert answers["melding_barnets_ord"] in melding["melding"]
+    assert answers["melding_gjort"] in melding["historie"]
+    assert answers["melding_vurdering"] in melding["andreSynspunkter"]
+    assert answers["melding_vurdering"] not in melding["melding"] + melding["historie"]
+    # no municipality profile: the form asks, the record does not guess
+    assert "kommunenummer" not in data and "kommunenavn" not in data
+
+
+def test_without_identifying_answers_the_record_has_no_identity(flow):
+    data = json.loads(report(flow, example(flow, "melding"), "json"))
+    assert "personnavn" not in data["offentligMelder"]
+    assert set(data["offentligBarn"][0]) == {"ufoedt", "orientert", "orientertGrunn"}
+    assert all("personnavn" not in p for p in data["foresatte"])
+
+
+def test_identifying_answers_stay_out_of_the_note_and_the_case_record(flow):
+    import tomllib
+
+    answers = report_cases(flow)["melding-med-identitet"]
+    case = case_of(flow, answers)
+    secrets = [v for k, v in IDENTIFYING.items() if k != "melding_identitet"]
+    for fmt in ("md", "txt", "toml", "json"):
+        text = render(case, flow.document("notat"), fmt)
+        assert [s for s in secrets if s in text] == [], fmt
+    md = report(flow, answers)
+    assert [s for s in secrets if s not in md] == []  # the document asked for has them all
+    data = tomllib.loads(render(case, flow.document("notat"), "toml"))
+    assert "barn_navn" not in data["svar"]
+    assert "barn_navn" not in data["omsorgslinje"].get("ikke_besvart", [])
+
+
+# --- the flow format: `identifying` ---------------------------------------------------------------
+
+
+def _tiny(tmp_path: Path, step_extra: str) -> Path:
+    from conftest import TINY_FLOW
+
+    path = tmp_path / "t.toml"
+    path.write_text(TINY_FLOW + step_extra, encoding="utf-8")
+    (tmp_path / "t.md.j2").write_text("{{ navn }}\n", encoding="utf-8")
+    return path
+
+
+def test_identifying_is_read_and_kept_out_of_what_is_stored(tmp_path):
+    flow = load_flow(_tiny(tmp_path, "identifying = true\n"))
+    assert flow.step("navn").identifying is True
+    assert flow.storable({"navn": "Ola", "annet": 1}) == {"annet": 1}
+    assert load_flow(_tiny(tmp_path, "")).step("navn").identifying is False
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ('identifying = "ja"\n', "identifying"),
+        ('identifying = true\ndefault = "Ola"\n', "fjern «default»"),
+    ],
+)
+def test_identifying_misused_is_a_flow_error_with_its_line(tmp_path, extra, said):
+    from omsorgslinje.errors import FlowError
+
+    path = _tiny(tmp_path, extra)
+    with pytest.raises(FlowError) as exc:
+        load_flow(path)
+    text = str(exc.value)
+    assert said in text
+    assert f"{path}:15: navn:" in text  # the line of `identifying`
+
+
+def test_identifying_on_an_info_step_is_a_flow_error(tmp_path):
+    from conftest import TINY_FLOW
+
+    from omsorgslinje.errors import FlowError
+
+    path = tmp_path / "t.toml"
+    path.write_text(
+        TINY_FLOW + '\n[[steps]]\nid = "i"\ntype = "info"\nprompt = "x"\nsource = "T"\n'
+        "identifying = true\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "t.md.j2").write_text("x\n", encoding="utf-8")
+    with pytest.raises(FlowError) as exc:
+        load_flow(path)
+    assert "info-steg" in str(exc.value)
+
+
+def test_the_flow_schema_knows_identifying():
+    schema = json.loads((ROOT / "src" / "omsorgslinje" / "flow_schema.json").read_text("utf-8"))
+    assert schema["$defs"]["step"]["properties"]["identifying"]["type"] == "boolean"

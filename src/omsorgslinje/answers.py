@@ -135,7 +135,11 @@ def answers_document(
     flow: Flow, answers: dict[str, Value | None], date: _dt.date | None, step_ids: Sequence[str]
 ) -> dict[str, Any]:
     """An answers file holding only the given steps (a writer's part of a shared document)."""
-    svar = {sid: answers[sid] for sid in step_ids if answers.get(sid) not in (None, [])}
+    svar = {
+        sid: answers[sid]
+        for sid in step_ids
+        if answers.get(sid) not in (None, []) and not flow.identifying(sid)
+    }
     meta: dict[str, Any] = {"flyt": flow.id, "flytversjon": flow.version}
     if date is not None:
         meta["dato"] = date

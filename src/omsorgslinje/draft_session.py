@@ -36,7 +36,7 @@ def capture(draft: Draft, iv: Interview) -> Draft:
     answered, total = progress_of(iv)
     return replace(
         draft,
-        answers=dict(iv.answers),
+        answers=iv.flow.storable(iv.answers),  # identifying answers never reach the disk
         cursor=iv.cursor,
         trail=tuple(iv.trail),
         editing=iv.editing,

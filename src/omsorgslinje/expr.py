@@ -85,6 +85,8 @@ def environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["dato"] = format_date
+    # tojson keeps the template's order (a form's records follow the form) and the letters æøå
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     env.filters["ja_nei"] = yes_no
     env.filters["celle"] = table_cell
     from .contacts import Contacts

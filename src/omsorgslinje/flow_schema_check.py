@@ -106,6 +106,11 @@ def validate_https___omsorgslinje_invalid_flow_schema_json___defs_step(data, cus
             data__required = data['required']
             if not isinstance(data__required, bool):
                 raise JsonSchemaValueException('' + (name_prefix or 'data') + '.required must be boolean', name='' + (name_prefix or 'data') + '.required', rule='type')
+        if 'identifying' in data_keys:
+            data_keys.remove('identifying')
+            data__identifying = data['identifying']
+            if not isinstance(data__identifying, bool):
+                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.identifying must be boolean', name='' + (name_prefix or 'data') + '.identifying', rule='type')
         if 'default' in data_keys:
             data_keys.remove('default')
             data__default = data['default']

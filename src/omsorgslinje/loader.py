@@ -241,6 +241,13 @@ def _step(
         except InvalidValue as exc:
             r.problem(f"Ugyldig «default»: {exc.message}", r.idx.key_line("default", n), sid)
             default = None
+    if raw.get("identifying") is True and (stype == "info" or default is not None):
+        what = "et info-steg tar ikke imot svar" if stype == "info" else "fjern «default»"
+        r.problem(
+            f"«identifying» gjelder svar brukeren gir, og står aldri i flytfilen: {what}.",
+            r.idx.key_line("identifying", n),
+            sid,
+        )
     return Step(
         id=sid,
         type=cast(StepType, stype),
@@ -255,6 +262,7 @@ def _step(
         section=r.string(raw, "section", where, n, sid),
         actions=tuple(actions),
         line=line,
+        identifying=r.boolean(raw, "identifying", n, sid, False),
     )
 
 

@@ -7,8 +7,11 @@ the note lists when the step applies.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
+
+V = TypeVar("V")
 
 StepType = Literal["text", "textarea", "select", "multiselect", "confirm", "date", "number", "info"]
 STEP_TYPES: tuple[str, ...] = (
@@ -21,7 +24,7 @@ STEP_TYPES: tuple[str, ...] = (
     "number",
     "info",
 )
-DOCUMENT_FORMATS: tuple[str, ...] = ("md", "txt", "toml")
+DOCUMENT_FORMATS: tuple[str, ...] = ("md", "txt", "toml", "json")
 # Names a document template sees besides the step ids (render.context); a step may not take them.
 TEMPLATE_NAMES: tuple[str, ...] = (
     "flyt",
@@ -86,6 +89,9 @@ class Step:
     section: str = ""
     actions: tuple[Action, ...] = ()
     line: int | None = None
+    # names, national identity numbers, addresses: never in a draft, a cache or an answers
+    # record; only in a document the user asks for
+    identifying: bool = False
 
     @property
     def asks(self) -> bool:
@@ -131,6 +137,15 @@ class Flow:
 
     def has_step(self, step_id: str) -> bool:
         return step_id in self.index
+
+    def identifying(self, step_id: str) -> bool:
+        """Whether the step's answer identifies someone (`identifying = true`)."""
+        return step_id in self.index and self.steps[self.index[step_id]].identifying
+
+    def storable(self, answers: Mapping[str, V]) -> dict[str, V]:
+        """The answers that may be stored (in a draft, an answers record): all but the
+        identifying ones, which only a document the user asks for holds."""
+        return {sid: v for sid, v in answers.items() if not self.identifying(sid)}
 
     @property
     def primary_document(self) -> Document:

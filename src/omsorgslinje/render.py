@@ -137,7 +137,8 @@ def context(case: Case, fmt: str, keep: Callable[[str], str] | None = None) -> d
     unanswered: list[dict[str, Any]] = []
     for sid in res.path:
         step = flow.step(sid)
-        if not step.asks:
+        if not step.asks or step.identifying:
+            # an identifying answer is in a document only where its template names it
             continue
         value = res.counted.get(sid)
         row: dict[str, Any] = {
@@ -277,7 +278,12 @@ def applicable_documents(case: Case) -> list[Document]:
 
 
 def record(case: Case) -> dict[str, Any]:
-    """The whole case as data: a valid answers file that replays to the same documents."""
+    """The whole case as data: a valid answers file that replays to the same documents.
+
+    Identifying answers (`identifying = true`) are left out: the record is the case's memory,
+    and a name or a national identity number belongs only in the document the user asked for.
+    """
+    case = Case(case.flow, case.flow.storable(case.answers), case.date)
     res = case.resolution
     answers: dict[str, Any] = {}
     for sid in res.path:
@@ -286,7 +292,11 @@ def record(case: Case) -> dict[str, Any]:
         if step.asks and value is not None and value != []:
             answers[sid] = value
     unanswered = [
-        sid for sid in res.path if case.flow.step(sid).asks and res.counted.get(sid) in (None, [])
+        sid
+        for sid in res.path
+        if case.flow.step(sid).asks
+        and not case.flow.step(sid).identifying
+        and res.counted.get(sid) in (None, [])
     ]
     out: dict[str, Any] = {
         "omsorgslinje": {
@@ -308,12 +318,17 @@ def record(case: Case) -> dict[str, Any]:
 
 def render(case: Case, doc: Document, fmt: str, code_cache: CodeCache | None = None) -> str:
     """One document in one format (compiled templates kept in the shell's `code_cache`)."""
-    if fmt == "toml":
+    if fmt in ("toml", "json"):
+        from .records import document_record, to_json
+
+        data = document_record(case, doc, code_cache)
+        if fmt == "json":
+            return to_json(data)
         import tomli_w
 
-        return tomli_w.dumps(record(case))
+        return tomli_w.dumps(data)
     if fmt not in ("md", "txt"):
-        raise UsageError(f"Ukjent format «{fmt}». Velg md, txt eller toml.")
+        raise UsageError(f"Ukjent format «{fmt}». Velg md, txt, toml eller json.")
     from .verbatim import Verbatim
 
     answers = Verbatim()

@@ -16,11 +16,12 @@ from .errors import UsageError
 from .loader import safe_filename
 from .model import Document, Flow
 from .output import write_private, write_stdout
+from .records import has_own_record
 from .render import Case, applicable_documents, render
 from .run_options import RunOptions
 from .ui.console import say
 
-EXTENSIONS = {"md": "md", "txt": "txt", "toml": "toml"}
+EXTENSIONS = {"md": "md", "txt": "txt", "toml": "toml", "json": "json"}
 
 
 def pick_document(case: Case, name: str | None) -> Document:
@@ -63,17 +64,18 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
             docs = [pick_document(case, opts.document)]
         # render everything first: a template error writes nothing
         texts: list[tuple[Path, str]] = []
-        if opts.fmt != "toml":
-            for doc in docs:
-                path = opts.out_dir / f"{doc.filename or doc.name}.{EXTENSIONS[opts.fmt]}"
-                if not safe_filename(doc.filename or doc.name):
-                    from .errors import WriteError
+        for doc in docs:
+            if opts.fmt in ("toml", "json") and not has_own_record(case, doc):
+                continue  # its record is the whole case: the answers file below
+            path = opts.out_dir / f"{doc.filename or doc.name}.{EXTENSIONS[opts.fmt]}"
+            if not safe_filename(doc.filename or doc.name):
+                from .errors import WriteError
 
-                    raise WriteError(
-                        f"Dokumentet «{doc.name}» har et filnavn som peker ut av mappen "
-                        f"{opts.out_dir}; ingenting er skrevet."
-                    )
-                texts.append((path, render(case, doc, opts.fmt, session())))
+                raise WriteError(
+                    f"Dokumentet «{doc.name}» har et filnavn som peker ut av mappen "
+                    f"{opts.out_dir}; ingenting er skrevet."
+                )
+            texts.append((path, render(case, doc, opts.fmt, session())))
         record = opts.out_dir / f"{flow.id}-svar.toml"
         texts.append((record, render(case, flow.primary_document, "toml")))
         _write_all(texts, opts.overwrite)

@@ -52,8 +52,12 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        metavar="md|txt|toml",
-        help="Format: md (Markdown), txt (ren tekst for journalsystemet) eller toml (hele saken som data).",
+        metavar="md|txt|toml|json",
+        help=(
+            "Format: md (Markdown), txt (ren tekst for journalsystemet), toml (hele saken som "
+            "data; et skjema, som bekymringsmeldingen, med skjemaets feltnavn) eller json (det "
+            "samme som JSON)."
+        ),
     ),
 ]
 UtOpt = Annotated[

@@ -55,7 +55,9 @@ def fortsett(
     enkel: o.EnkelOpt = False,
     format: Annotated[
         str | None,
-        typer.Option("--format", "-f", metavar="md|txt|toml", help="Format (standard: som sist)."),
+        typer.Option(
+            "--format", "-f", metavar="md|txt|toml|json", help="Format (standard: som sist)."
+        ),
     ] = None,
     ut: o.UtOpt = None,
     ut_mappe: o.UtMappeOpt = None,
