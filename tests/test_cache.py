@@ -331,3 +331,52 @@ def test_a_run_from_another_folder_renders_the_flows_own_template(
     assert second.stdout == "MIN MAL\n"
     third = replay(run_cli, Path("prove.toml"), answers_file, cwd=other)
     assert third.stdout == "ANNEN MAL\n"
+
+
+def test_a_draft_records_the_full_flow_path_and_resumes_from_another_folder(
+    script: str, cli_env: dict[str, str], answers_file: Path, home: Path, tmp_path: Path
+) -> None:
+    """A replay by a relative path in the flow's folder, then an interactive run of the same
+    file from another folder, interrupted: the draft names the flow's real file, and
+    `utkast fortsett` from a third folder goes on with it."""
+    import tomllib
+
+    from ptyhelp import Session
+
+    mine = tmp_path / "min"
+    write_flow(mine)
+    other = tmp_path / "annen"
+    write_flow(other, PROVE_FLOW.replace("Hvilken rolle har du?", "Hvilken ANNEN rolle?"))
+    third = tmp_path / "tredje"
+    third.mkdir()
+    first = subprocess.run(
+        [script, "start", "prove.toml", "--svar", str(answers_file)],
+        env=cli_env,
+        cwd=mine,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert first.returncode == 0, first.stderr
+
+    def spawn(cwd: Path, *args: str) -> Session:
+        return Session([script, *args], cli_env, cwd, timeout=20, delaybeforesend=None)
+
+    run = spawn(other, "start", str(mine / "prove.toml"), "--enkel")
+    run.expect(r"Spørsmål \d+ av \d+")
+    run.child.sendline("")
+    run.expect("Initialer")
+    run.child.sendline("AB")
+    run.expect("Hvilken rolle har du")
+    run.child.sendintr()
+    code, output = run.end()
+    assert code == 130, output
+    drafts = sorted((home / "data" / "utkast").glob("*.toml"))
+    assert len(drafts) == 1
+    meta = tomllib.loads(drafts[0].read_text(encoding="utf-8"))["utkast"]
+    assert meta["flytfil"] == str((mine / "prove.toml").resolve())
+    resumed = spawn(third, "utkast", "fortsett", "--enkel")
+    resumed.expect("Hvilken rolle har du")
+    resumed.child.sendintr()
+    code, output = resumed.end()
+    assert code == 130, output

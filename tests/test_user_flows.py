@@ -108,3 +108,71 @@ def test_template_error_names_template_line_and_variable(
     checked = run_cli(["flyt", "sjekk", path])
     assert checked.returncode == 1
     assert "prove-notat.md.j2:3: Malen bruker «telefon»" in checked.stdout
+
+
+# --- a built-in replaced by the user's own file is announced -----------------------------------
+
+REPLACED = "er erstattet av din egen fil"
+
+
+def test_own_flow_replacing_a_built_in_one_is_announced(
+    run_cli: Run, home: Path, tmp_path: Path
+) -> None:
+    """A copy in the configuration folder that made an acute case print «ikke aktuelt»: the
+    run says which built-in is replaced, and by which file."""
+    own = home / "config" / "flyter"
+    own.mkdir(parents=True)
+    copy = own / "oppdager.toml"
+    copy.write_bytes((REPO / "flows" / "oppdager.toml").read_bytes())
+    answers = REPO / "examples" / "oppdager-akutt.toml"
+    ran = run_cli(["oppdager", "--svar", answers, "--ikke-interaktiv"])
+    assert ran.returncode == 0, ran.stderr
+    lines = [line for line in ran.stderr.splitlines() if REPLACED in line]
+    assert lines == [f"Merk: den innebygde flyten «oppdager» er erstattet av din egen fil {copy}."]
+    assert REPLACED not in ran.stdout
+
+
+def test_own_templates_replacing_built_in_ones_are_announced(run_cli: Run, home: Path) -> None:
+    """Also a shared part the flow's templates import (felles.j2); a copy of a template this
+    flow does not use is not mentioned."""
+    maler = home / "config" / "maler"
+    maler.mkdir(parents=True)
+    for name in ("felles.j2", "oppdager-notat.md.j2"):
+        (maler / name).write_bytes((REPO / "templates" / name).read_bytes())
+    answers = REPO / "examples" / "henvisning-full.toml"
+    ran = run_cli(["henvisning", "--svar", answers, "--ikke-interaktiv"])
+    assert ran.returncode == 0, ran.stderr
+    lines = [line for line in ran.stderr.splitlines() if REPLACED in line]
+    assert lines == [
+        f"Merk: den innebygde malen «felles.j2» er erstattet av din egen fil {maler / 'felles.j2'}."
+    ]
+
+
+def test_nothing_is_announced_without_own_files(run_cli: Run, home: Path) -> None:
+    answers = REPO / "examples" / "henvisning-full.toml"
+    ran = run_cli(["henvisning", "--svar", answers, "--ikke-interaktiv"])
+    assert ran.returncode == 0, ran.stderr
+    assert REPLACED not in ran.stderr
+
+
+def test_the_configuration_folder_is_made_private(
+    script: str, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`flyt liste` makes the folder for own flows it names, 0700 with its parents, under any
+    umask."""
+    import os
+    import stat
+    import subprocess
+
+    base = tmp_path / "ny"
+    env = {k: v for k, v in cli_env.items() if k != "OMSORGSLINJE_HJEM"}
+    env["XDG_CONFIG_HOME"] = str(base / "config")
+    r = subprocess.run(
+        [script, "flyt", "liste"], env=env, capture_output=True, text=True, umask=0, check=False
+    )
+    assert r.returncode == 0, r.stderr
+    own = base / "config" / "omsorgslinje" / "flyter"
+    assert f"Egne flyter: {own}" in r.stderr
+    made = [Path(here) for here, _, _ in os.walk(base)]
+    assert own in made and own.parent / "maler" in made
+    assert {str(p): stat.S_IMODE(p.stat().st_mode) for p in made} == {str(p): 0o700 for p in made}

@@ -298,8 +298,11 @@ def _flow_of(draft: Draft) -> Flow:
     """The flow a draft belongs to: its file when that still exists, else by id."""
     if draft.flow_path and Path(draft.flow_path).is_file():
         from .cache import session
+        from .run_options import announce_replacements
 
-        return load_flow(Path(draft.flow_path), session())
+        flow = load_flow(Path(draft.flow_path), session())
+        announce_replacements(draft.flow_id, Path(draft.flow_path), flow)
+        return flow
     try:
         return resolve_flow(draft.flow_id)
     except UsageError:

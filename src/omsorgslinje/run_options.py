@@ -37,6 +37,8 @@ class RunOptions:
 
 
 def resolve_flow(ref: str) -> Flow:
+    """The flow named by id or file, loaded; the user is told when their own flow or templates
+    replace built-in ones."""
     from .resources import find_flow
 
     path = find_flow(ref)
@@ -46,7 +48,41 @@ def resolve_flow(ref: str) -> Flow:
         )
     from .cache import session
 
-    return load_flow(path, session())
+    flow = load_flow(path, session())
+    announce_replacements(ref, path, flow)
+    return flow
+
+
+def announce_replacements(ref: str, path: Path, flow: Flow) -> None:
+    """Say on stderr which built-in flow and templates the user's own files replace."""
+    from .resources import replaced_flow
+    from .ui.console import warn
+
+    if replaced_flow(ref, path):
+        warn(f"Merk: den innebygde flyten «{ref}» er erstattet av din egen fil {path}.")
+    for name, file in replaced_templates(flow):
+        warn(f"Merk: den innebygde malen «{name}» er erstattet av din egen fil {file}.")
+
+
+def replaced_templates(flow: Flow) -> list[tuple[str, Path]]:
+    """Built-in templates the user's own files replace for this flow (resources)."""
+    from . import resources
+
+    names: list[str] = []
+    for doc in flow.documents:
+        base = doc.template.removesuffix(".j2").removesuffix(".md")
+        names += [doc.template, base + ".md.j2", base + ".txt.j2"]
+    return resources.replaced_templates(flow.path, names, _templates_used)
+
+
+def _templates_used(file: Path) -> list[str]:
+    """The templates a template imports, includes or extends (by constant name)."""
+    from jinja2 import meta
+
+    from .expr import environment
+
+    source = file.read_text(encoding="utf-8")
+    return [n for n in meta.find_referenced_templates(environment().parse(source)) if n]
 
 
 def slug(text: str) -> str:

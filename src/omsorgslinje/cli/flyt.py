@@ -5,6 +5,7 @@ Registered in cli/__init__.py with one line. Imports stay inside the commands (s
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -155,7 +156,13 @@ def liste(flyt: FlytFilOpt = None) -> None:
         say("Fant ingen flyter.")
     else:
         write_stdout(_table(rows))
-    say(f"Egne flyter: {user_config_dir() / 'flyter'}")
+    own = user_config_dir() / "flyter"
+    with contextlib.suppress(OSError):  # made here, private (0700), so it is ready for copies
+        from ..output import ensure_private_dir
+
+        ensure_private_dir(own)
+        ensure_private_dir(user_config_dir() / "maler")
+    say(f"Egne flyter: {own}")
     if broken:
         warn(
             f"{broken} flytfil{'er' if broken > 1 else ''} har feil. "
