@@ -910,3 +910,28 @@ def test_every_choice_fits_a_60_column_terminal(flow):
     pointer and the box, 54 characters are seen. (Detail goes in the choice's `help`.)"""
     long = [(s.id, c.label) for s in flow.steps for c in s.choices if len(c.label) > 54]
     assert long == []
+
+
+GRAVID = EXAMPLES / "henvisning-gravid.toml"
+
+
+def test_pregnant_example_the_duties_and_a_concern_raised_in_writing(flow):
+    answers = answers_of(flow, GRAVID)
+    assert missing_required(flow, answers) == []
+    path = resolve(flow, answers).path
+    assert {"barn_plikter_info", "gravid_plikter_info", "barn_meldeplikt"} <= set(path)
+    assert {"tiltak_h_bekymring", "tiltak_h_skriftlig"} <= set(path)
+    steps = next_steps(Case(flow, answers, DATE))
+    whats = [s["hva"] for s in steps]
+    assert any(w.startswith("Drøfte saken anonymt med barnevernstjenesten") for w in whats)
+    assert not any("skriftlig til NAV" in w for w in whats)  # it was written already
+    assert any("§ 10-4" in w for w in whats)  # the own routine for «frivillig tvang»
+    referat = doc(flow, answers, "referat")
+    assert "Bekymringen er meldt skriftlig til NAV sosialtjenesten: Ja" in referat
+    children = section_text(referat, "Barn og graviditet")
+    assert "§ 32 annet ledd" in children and "§ 10-3" in children and "§ 10a" in children
+    draft = section_text(
+        doc(flow, answers, "vedlegg2"), "Har pasienten barn, og eventuelt omsorg for disse?"
+    )
+    assert "En sønn på fire år" in draft
+    assert "Oppgitt i ansvarsgruppen: Pasienten har barn under 18 år; Pasienten er gravid" in draft
