@@ -935,3 +935,10 @@ def test_pregnant_example_the_duties_and_a_concern_raised_in_writing(flow):
     )
     assert "En sønn på fire år" in draft
     assert "Oppgitt i ansvarsgruppen: Pasienten har barn under 18 år; Pasienten er gravid" in draft
+
+
+@pytest.mark.parametrize("step_id", ["ansvarsgruppe_frist", "skrivefrist", "endring_plan"])
+def test_the_tools_own_advice_is_credited_to_the_tool(flow, step_id):
+    """The routine asks for no deadline and no special arrangement before admission: those
+    questions are the tool's advice, and their source says so."""
+    assert "veiviserens råd" in flow.step(step_id).source.lower()
