@@ -942,3 +942,21 @@ def test_the_tools_own_advice_is_credited_to_the_tool(flow, step_id):
     """The routine asks for no deadline and no special arrangement before admission: those
     questions are the tool's advice, and their source says so."""
     assert "veiviserens råd" in flow.step(step_id).source.lower()
+
+
+def test_the_shared_pieces_example_in_docs_renders_for_a_case(flow):
+    """docs/flows.md, «Felles byggeklosser»: its example, rendered with the built-in pieces for
+    the BEON example, gives the A–H table and the measures not considered."""
+    from omsorgslinje.render import context, template_env
+
+    text = (ROOT / "docs" / "flows.md").read_text(encoding="utf-8")
+    part = text[text.index("### Felles byggeklosser") :]
+    start = part.index("```jinja\n") + len("```jinja\n")
+    snippet = part[start : part.index("\n```", start)]
+    case = Case(flow, answers_of(flow, BEON), DATE)
+    out = template_env(flow).from_string(snippet).render(**context(case, "md"))
+    rows = table_with(out, "Tiltak")
+    assert [r[0][:2] for r in rows[1:]] == [f"{k})" for k in "ABCDEFGH"]
+    assert rows[4][3] == "Bare via Bergen legevakt"
+    assert "Bestilling: Døgnbehandling" in out
+    assert "Ikke vurdert: A) Forsterket poliklinisk innsats; C) Innleggelse for avrusning" in out
