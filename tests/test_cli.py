@@ -375,7 +375,12 @@ def test_out_dir_writes_every_document_of_the_case(
     assert r.returncode == 0, r.stderr
     assert r.stdout == ""
     names = sorted(p.name for p in d.iterdir())
-    assert names == ["prove-notat.txt", "prove-soknad.txt", "prove-svar.toml"]
+    assert names == [
+        "prove-notat.txt",
+        "prove-soknad.txt",
+        "prove-sporsmal-og-svar.txt",
+        "prove-svar.toml",
+    ]
     assert mode(d) == 0o700
     for p in d.iterdir():
         assert mode(p) == 0o600, p
@@ -401,7 +406,11 @@ def test_out_dir_leaves_out_documents_that_do_not_apply(
     d = tmp_path / "sak"
     r = run_cli(["start", flow_file, "--svar", nei, "--ut-mappe", d])
     assert r.returncode == 0, r.stderr
-    assert sorted(p.name for p in d.iterdir()) == ["prove-notat.md", "prove-svar.toml"]
+    assert sorted(p.name for p in d.iterdir()) == [
+        "prove-notat.md",
+        "prove-sporsmal-og-svar.md",
+        "prove-svar.toml",
+    ]
 
 
 def test_ut_and_ut_mappe_together_are_refused(

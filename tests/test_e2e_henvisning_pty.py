@@ -368,7 +368,12 @@ def test_full_meeting_with_beon_breach_warns_at_the_prompt_and_in_both_documents
     assert {"rus_mengde", "plan_involverte", "endring_varsler"} <= set(order)
 
     files = sorted(p.name for p in folder.iterdir())
-    assert files == ["henvisning-svar.toml", "referat.md", "sekundaerhenvisning.md"], files
+    assert files == [
+        "henvisning-sporsmal-og-svar.md",
+        "henvisning-svar.toml",
+        "referat.md",
+        "sekundaerhenvisning.md",
+    ], files
     referat = (folder / "referat.md").read_text(encoding="utf-8")
     vedlegg2 = (folder / "sekundaerhenvisning.md").read_text(encoding="utf-8")
     assert (

@@ -426,6 +426,7 @@ def test_out_dir_under_a_file_fails_keeps_the_draft_and_can_be_finished_elsewher
     assert sorted(p.name for p in good.iterdir()) == [
         "prove-notat.md",
         "prove-soknad.md",
+        "prove-sporsmal-og-svar.md",
         "prove-svar.toml",
     ]
     assert all(mode(p) == 0o600 for p in good.iterdir())

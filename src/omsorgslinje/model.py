@@ -24,7 +24,7 @@ STEP_TYPES: tuple[str, ...] = (
     "number",
     "info",
 )
-DOCUMENT_FORMATS: tuple[str, ...] = ("md", "txt", "toml", "json")
+DOCUMENT_FORMATS: tuple[str, ...] = ("md", "txt", "toml", "json", "docx")
 # Names a document template sees besides the step ids (render.context); a step may not take them.
 TEMPLATE_NAMES: tuple[str, ...] = (
     "flyt",

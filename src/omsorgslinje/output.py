@@ -180,15 +180,22 @@ def _silence_stdout() -> None:
 STDOUT_CLOSED = False
 
 
-def write_stdout(text: str) -> None:
+def write_stdout(text: str | bytes) -> None:
+    """Text, or the bytes of a binary file (docx) to a pipe or a file (never a terminal: the
+    options are refused before, see run_options.precheck)."""
     if STDOUT_CLOSED:
         raise WriteError(
             "Standard ut var lukket da kommandoen startet, så det som skulle skrives dit, har "
             "ingen steder å gå. Et dokument kan skrives med --ut FIL eller --ut-mappe MAPPE."
         )
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
     except BrokenPipeError:
         # the reader went away (e.g. `| head`); nothing more to say
         _silence_stdout()

@@ -265,36 +265,6 @@ def render_template(
         raise TemplateError(f"{where}: Malen kunne ikke fylles ut: {detail}") from None
 
 
-# The built-in document every flow has: the whole interview, question by question. The journal
-# note is the flow's own; this record is for those who want every answer (and a flow may replace
-# it with a document of the same name, or a template of the same name).
-QUESTIONS_AND_ANSWERS = "sporsmal-og-svar"
-
-
-def questions_and_answers(flow: Flow) -> Document:
-    return Document(
-        name=QUESTIONS_AND_ANSWERS,
-        template="sporsmal-og-svar.md.j2",
-        title="Spørsmål og svar",
-        filename=f"{flow.id}-sporsmal-og-svar",
-    )
-
-
-def all_documents(flow: Flow) -> list[Document]:
-    """The flow's documents, then the built-in ones it does not name itself."""
-    docs = list(flow.documents)
-    if flow.document(QUESTIONS_AND_ANSWERS) is None:
-        docs.append(questions_and_answers(flow))
-    return docs
-
-
-def find_document(flow: Flow, name: str) -> Document | None:
-    for d in all_documents(flow):
-        if d.name == name:
-            return d
-    return None
-
-
 def document_applies(case: Case, doc: Document) -> bool:
     if doc.when is None:
         return True
@@ -304,15 +274,7 @@ def document_applies(case: Case, doc: Document) -> bool:
 
 
 def applicable_documents(case: Case) -> list[Document]:
-    """The flow's own documents whose `when` holds."""
     return [d for d in case.flow.documents if document_applies(case, d)]
-
-
-def case_documents(case: Case) -> list[Document]:
-    """Every document to make for the case: the flow's that apply, then the built-in record of
-    questions and answers (unless the flow has its own of that name). `--ut-mappe` and the end
-    of an interactive run make all of them."""
-    return [d for d in all_documents(case.flow) if document_applies(case, d)]
 
 
 def record(case: Case) -> dict[str, Any]:

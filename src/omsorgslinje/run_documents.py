@@ -1,7 +1,9 @@
 """Running a flow, the documents: which one, rendered how, written where.
 
 `emit` writes the documents where the options say: standard output, a file (`--ut`), or every
-document that applies into a folder (`--ut-mappe`, all files or none).
+document that applies into a folder (`--ut-mappe`, all files or none): the flow's own, the
+built-in questions and answers, and the record as TOML. A Word file (docx) is bytes, never
+text, and never goes to a terminal.
 """
 
 from __future__ import annotations
@@ -11,28 +13,30 @@ import datetime as _dt
 from pathlib import Path
 
 from .answers import answers_document
+from .documents import all_documents, case_documents, find_document, render_bytes
 from .engine import Interview, resolve
 from .errors import UsageError
 from .loader import safe_filename
 from .model import Document, Flow
-from .output import write_private, write_stdout
+from .output import write_private_bytes, write_stdout
 from .records import has_own_record
-from .render import Case, applicable_documents, render
+from .render import Case, render
 from .run_options import RunOptions
 from .ui.console import say
 
-EXTENSIONS = {"md": "md", "txt": "txt", "toml": "toml", "json": "json"}
+EXTENSIONS = {"md": "md", "txt": "txt", "toml": "toml", "json": "json", "docx": "docx"}
+BINARY_FORMATS = ("docx",)
 
 
 def pick_document(case: Case, name: str | None) -> Document:
     flow = case.flow
     if name is None:
         return flow.primary_document
-    doc = flow.document(name)
+    doc = find_document(flow, name)
     if doc is None:
-        names = ", ".join(d.name for d in flow.documents)
+        names = ", ".join(d.name for d in all_documents(flow))
         raise UsageError(f"Flyten «{flow.id}» har ikke dokumentet «{name}». Dokumenter: {names}.")
-    if doc not in applicable_documents(case):
+    if doc not in case_documents(case):
         raise UsageError(f"Dokumentet «{name}» gjelder ikke i denne saken (vilkår: {doc.when}).")
     return doc
 
@@ -47,7 +51,7 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
     if opts.parts:
         ids = [sid for sid in resolve(flow, iv.answers).path if iv.in_scope(sid)]
         text = tomli_w.dumps(answers_document(flow, dict(iv.answers), date, ids))
-        _deliver(text, opts.out, opts.overwrite, "delsvarene")
+        _deliver(text.encode("utf-8"), opts.out, opts.overwrite, "delsvarene", binary=False)
         return
     if opts.out_dir is not None:
         from .output import ensure_private_dir, reason, remove_stale_temporaries
@@ -59,11 +63,11 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
             from .errors import WriteError
 
             raise WriteError(f"Kunne ikke lage mappen {opts.out_dir}: {reason(exc)}.") from None
-        docs = applicable_documents(case)
+        docs = case_documents(case)
         if opts.document:
             docs = [pick_document(case, opts.document)]
         # render everything first: a template error writes nothing
-        texts: list[tuple[Path, str]] = []
+        texts: list[tuple[Path, bytes]] = []
         for doc in docs:
             if opts.fmt in ("toml", "json") and not has_own_record(case, doc):
                 continue  # its record is the whole case: the answers file below
@@ -75,18 +79,19 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
                     f"Dokumentet «{doc.name}» har et filnavn som peker ut av mappen "
                     f"{opts.out_dir}; ingenting er skrevet."
                 )
-            texts.append((path, render(case, doc, opts.fmt, session())))
+            texts.append((path, render_bytes(case, doc, opts.fmt, session())))
         record = opts.out_dir / f"{flow.id}-svar.toml"
-        texts.append((record, render(case, flow.primary_document, "toml")))
+        texts.append((record, render(case, flow.primary_document, "toml").encode("utf-8")))
         _write_all(texts, opts.overwrite)
         for path, _ in texts:
             say(f"Skrev {path}")
         return
     doc = pick_document(case, opts.document)
-    _deliver(render(case, doc, opts.fmt, session()), opts.out, opts.overwrite, doc.title)
+    data = render_bytes(case, doc, opts.fmt, session())
+    _deliver(data, opts.out, opts.overwrite, doc.title, binary=opts.fmt in BINARY_FORMATS)
 
 
-def _write_all(texts: list[tuple[Path, str]], overwrite: bool) -> None:
+def _write_all(texts: list[tuple[Path, bytes]], overwrite: bool) -> None:
     """Write every file, or none: on failure, files this run created are removed again."""
     from .errors import WriteError
 
@@ -100,7 +105,7 @@ def _write_all(texts: list[tuple[Path, str]], overwrite: bool) -> None:
     try:
         for path, text in texts:
             existed = path.exists()
-            write_private(path, text, overwrite=overwrite)
+            write_private_bytes(path, text, overwrite=overwrite)
             if not existed:
                 created.append(path)
     except BaseException:
@@ -110,9 +115,17 @@ def _write_all(texts: list[tuple[Path, str]], overwrite: bool) -> None:
         raise
 
 
-def _deliver(text: str, out: Path | None, overwrite: bool, what: str) -> None:
-    if out is None:
-        write_stdout(text)
-        return
-    write_private(out, text, overwrite=overwrite)
-    say(f"Skrev {what} til {out}")
+def _deliver(data: bytes, out: Path | None, overwrite: bool, what: str, binary: bool) -> None:
+    if out is not None:
+        write_private_bytes(out, data, overwrite=overwrite)
+        say(f"Skrev {what} til {out}")
+    elif binary:
+        import sys
+
+        if sys.stdout.isatty():  # refused before the questions too (run_options.precheck)
+            from .run_options import BINARY_TO_TERMINAL
+
+            raise UsageError(BINARY_TO_TERMINAL)
+        write_stdout(data)
+    else:
+        write_stdout(data.decode("utf-8"))

@@ -142,8 +142,32 @@ def draft_options(opts: RunOptions) -> dict[str, object]:
     }
 
 
+BINARY_TO_TERMINAL = (
+    "Et Word-dokument (docx) er en binærfil og kan ikke vises i terminalen. "
+    "Skriv det til en fil med --ut notat.docx, alle dokumentene med --ut-mappe MAPPE, "
+    "eller send standard ut til en fil (> notat.docx)."
+)
+
+
 def precheck(opts: RunOptions) -> None:
+    """Options that cannot work are refused before the first question is asked."""
+    if opts.out is not None and opts.out.suffix.lower() == ".docx":
+        if opts.fmt == "md":  # the default: --ut notat.docx makes a Word file, as its name says
+            opts.fmt = "docx"
+        elif opts.fmt != "docx":
+            raise UsageError(
+                f"Filen {opts.out} heter .docx, men formatet er {opts.fmt}. "
+                "Bruk --format docx, eller et annet filnavn."
+            )
     check_format(opts.fmt)
+    if (
+        opts.fmt == "docx"
+        and opts.out is None
+        and opts.out_dir is None
+        and not opts.parts
+        and sys.stdout.isatty()
+    ):
+        raise UsageError(BINARY_TO_TERMINAL)
     if opts.out is not None and opts.out_dir is not None:
         raise UsageError("Bruk enten --ut eller --ut-mappe, ikke begge.")
     if opts.out is not None and not opts.overwrite and opts.out.is_file():

@@ -52,11 +52,11 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        metavar="md|txt|toml|json",
+        metavar="md|txt|toml|json|docx",
         help=(
             "Format: md (Markdown), txt (ren tekst for journalsystemet), toml (hele saken som "
-            "data; et skjema, som bekymringsmeldingen, med skjemaets feltnavn) eller json (det "
-            "samme som JSON)."
+            "data; et skjema, som bekymringsmeldingen, med skjemaets feltnavn), json (det "
+            "samme som JSON) eller docx (Word, til utskrift og signatur; med --ut eller --ut-mappe)."
         ),
     ),
 ]

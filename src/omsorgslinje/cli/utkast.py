@@ -56,7 +56,7 @@ def fortsett(
     format: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", metavar="md|txt|toml|json", help="Format (standard: som sist)."
+            "--format", "-f", metavar="md|txt|toml|json|docx", help="Format (standard: som sist)."
         ),
     ] = None,
     ut: o.UtOpt = None,
