@@ -27,10 +27,12 @@ CTRL_U = "\x15"
 SUBMIT_TEXTAREA = "\x1b\r"
 
 # what the full-screen prompts show
-PROGRESS = r"Spørsmål (\d+) av (\d+)"
-INFO = "(Enter)"
-LIST = "(piltaster og Enter)"
+PROGRESS = r"(?:Spørsmål \d+\b|Til informasjon)"
+INFO = "Enter går videre"
+LIST = "Enter bekrefter"
 REVIEW = "Er svarene riktige?"
+PANEL = "Til informasjon"
+MORE = "Enter viser resten"
 
 ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|O.|[()][0-9A-Za-z]|[=>78])")
 
@@ -38,8 +40,10 @@ ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|O.|[()][0-9A-Za-z]|[=>78])")
 def loose(text: str) -> str:
     """A pattern for `text` that also matches when the terminal wrapped or styled it."""
     gap = r"(?:[\r\n]|\x1b\[[0-9;?]*[A-Za-z])*"
-    # a wrapped line may lose the space where it broke
-    return gap.join(r"(?: |[\r\n])?" if c == " " else re.escape(c) for c in text)
+    # a wrapped line may lose the space where it broke, or indent its continuation
+    return gap.join(
+        r"(?:[ \r\n]|\x1b\[[0-9;?]*[A-Za-z])*" if c == " " else re.escape(c) for c in text
+    )
 
 
 def screen(text: str) -> str:
@@ -105,10 +109,10 @@ class Session:
                 f"Programmet sluttet før {pattern!r}:\n{screen(self.text)[-3000:]}"
             ) from None
 
-    def step(self, position: int, count: int | None = None) -> None:
-        """Wait for the progress line of question `position` (of `count`)."""
-        total = str(count) if count is not None else r"\d+"
-        self.expect(rf"Spørsmål {position} av {total}\b")
+    def step(self, number: int) -> None:
+        """Wait for the progress line of question `number` (questions only; information
+        panels have no number: wait for PANEL)."""
+        self.expect(rf"Spørsmål {number}\b")
 
     def send(self, keys: str) -> None:
         self.child.send(keys)
@@ -116,6 +120,11 @@ class Session:
     def ready(self, hint: str) -> None:
         """Wait until the prompt shows its instruction, then keys are safe to send."""
         self.expect(loose(hint))
+
+    def review(self) -> None:
+        """Wait for the review's question, paging through the answers on the way."""
+        while self.expect([loose(REVIEW), loose(MORE)]) == 1:
+            self.send(ENTER)
 
     def end(self) -> tuple[int | None, str]:
         """Wait until the program exits: its exit status (None if a signal ended it) and the

@@ -21,6 +21,7 @@ from ptyhelp import (
     F1,
     INFO,
     LIST,
+    PANEL,
     PROGRESS,
     REVIEW,
     SUBMIT_TEXTAREA,
@@ -31,11 +32,11 @@ from ptyhelp import (
 
 pytestmark = pytest.mark.pty
 
-TEXT = "(< tilbake, ? hjelp)"
-TEXT_OPTIONAL = "(flere linjer: avslutt med Esc og så Enter; < tilbake, ? hjelp; kan stå tomt)"
-DATE = "(dd.mm.åååå; < tilbake, ? hjelp)"
-NUMBER = "(tall; < tilbake, ? hjelp)"
-CHECKBOX = "(mellomrom velger, Enter bekrefter; < tilbake, ? hjelp)"
+TEXT = "< tilbake · ? hjelp"
+TEXT_OPTIONAL = "Esc og så Enter lagrer · kan stå tomt · < tilbake · ? hjelp"
+DATE = "dd.mm.åååå, eller «i dag» / «i morgen» · < tilbake · ? hjelp"
+NUMBER = "Et tall · < tilbake · ? hjelp"
+CHECKBOX = "mellomrom krysser av den markerte, Enter bekrefter"
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 Run = Callable[..., CliResult]
@@ -75,14 +76,14 @@ def test_full_run_with_back_help_and_a_change_in_the_review(
     s = spawn(["start", flow_file, "--dato", "22.11.2026"], redirect=out)
     s.expect("Starter: Prøveflyt for tester")
 
-    # info step
-    s.step(1, 6)
+    # info step: a panel, no question number
+    s.expect(PANEL)
     s.expect("Husk å skrive initialer")
     s.ready(INFO)
     s.send(ENTER)
 
     # text: help with `?`, then answer
-    s.step(2, 6)
+    s.step(1)
     s.ready(TEXT)
     s.send("?" + ENTER)
     s.expect("Bruk initialer, aldri fullt navn.")
@@ -90,79 +91,77 @@ def test_full_run_with_back_help_and_a_change_in_the_review(
     s.ready(TEXT)
     s.send("AB" + ENTER)
 
-    # select: help with F1 (choice help too), then «Annen rolle»
-    s.step(3, 6)
+    # select: help with F1 (choice help too), then «Annen rolle» by its number
+    s.step(2)
     s.ready(LIST)
     s.send(F1)
     s.expect("Velg rollen som passer best.")
     s.expect("Helsesykepleier: På helsestasjonen.")
     s.expect("Kilde: Prøverutinen punkt 3")
     s.ready(LIST)
-    s.send(DOWN + DOWN + ENTER)
+    s.send("3" + ENTER)
 
     # a step that the answer opened; back with Ctrl-B
-    s.step(4, 7)
+    s.step(3)
     s.expect("Hvilken annen rolle har du?")
     s.ready(TEXT)
     s.send(CTRL_B)
-    s.step(3, 7)
+    s.step(2)
     s.ready(LIST)
     s.send(ENTER)  # the answer given is pre-selected: still «Annen rolle»
-    s.step(4, 7)
+    s.step(3)
     s.ready(TEXT)
     s.send("Jordmor" + ENTER)
 
-    # confirm: the `?` key in a list shows help
-    s.step(5, 7)
+    # confirm: the `?` key in a list shows help; `j` picks Ja
+    s.step(4)
     s.expect("Har familien gitt samtykke?")
     s.ready(LIST)
     s.send("?")
     s.expect("Samtykket skal være skriftlig.")
     s.expect("Kilde: Prøverutinen punkt 4")
     s.ready(LIST)
-    s.send(ENTER)  # Ja
+    s.send("j" + ENTER)  # Ja
 
     # date, then back from the multiselect with «<» and forward again
-    s.step(6, 8)
+    s.step(5)
     s.ready(DATE)
-    s.send("31.02.2026" + ENTER)  # not a date: refused at the prompt
-    s.expect("dd.mm.åååå, for eksempel")
+    s.send("31.02.2026" + ENTER)  # not a date: refused at the prompt, and said why
+    s.expect(loose("31.02.2026 finnes ikke"))
     s.send("\x15" + "01.11.2026" + ENTER)  # Ctrl-U clears the line
-    s.step(7, 8)
+    s.step(6)
     s.ready(CHECKBOX)
     s.send("<")
-    s.step(6, 8)
+    s.step(5)
     s.ready(DATE)
     s.send(ENTER)  # keeps the date given
-    s.step(7, 8)
+    s.step(6)
     s.ready(CHECKBOX)
-    s.send(ENTER)  # nothing chosen: at least one is required
+    s.send(ENTER)  # nothing chosen: at least one is required, said at the prompt
     s.expect("Dette spørsmålet må besvares.")
-    s.step(7, 8)
-    s.ready(CHECKBOX)
-    s.send(" " + DOWN + " " + ENTER)  # Gravid and Barn 0–3 år
+    s.send("1" + DOWN + " " + ENTER)  # Gravid (by number) and Barn 0–3 år
 
     # number, then textarea over two lines
-    s.step(8, 9)
+    s.step(7)
     s.ready(NUMBER)
     s.send("2" + ENTER)
-    s.step(9, 9)
+    s.step(8)
     s.ready(TEXT_OPTIONAL)
     s.send("Første linje" + ENTER + "Andre linje" + SUBMIT_TEXTAREA)
 
     # the review: the table, then change «rolle» to Fastlege
     s.expect("Gjennomgang av svarene")
-    s.ready(REVIEW)
-    s.send(DOWN + ENTER)  # Endre et svar
-    s.expect("Hvilket svar vil du endre?")
-    s.send(DOWN + ENTER)  # 2. Hvilken rolle har du?
-    s.step(3, 9)
+    s.review()
+    s.send("2" + ENTER)  # Endre et svar
+    s.expect("Nummeret på svaret du vil endre")
+    s.send("2" + ENTER)  # 2. Hvilken rolle har du?
+    s.step(2)
     s.ready(LIST)
     s.send("\x1b[A" + ENTER)  # up from «Annen rolle» (pre-selected): Fastlege
     # annen_rolle no longer applies; every later step is still answered: back to the review
     s.expect("Gjennomgang av svarene")
-    s.ready(REVIEW)
-    s.send(ENTER)  # Ja, lag dokumentene
+    s.review()
+    s.send("1" + ENTER)  # Ja, lag dokumentene
     assert s.finish() == 0, screen(s.text)
 
     doc = out.read_text(encoding="utf-8")
@@ -198,41 +197,41 @@ def test_back_entry_and_ctrl_b_at_the_first_question(
 ) -> None:
     out = tmp_path / "ut.md"
     s = spawn(["start", flow_file, "--ut", out])
-    s.step(1, 6)
+    s.expect(PANEL)
     s.ready(INFO)
     s.send(CTRL_B)
     s.expect("Du er ved første spørsmål.")
     s.ready(INFO)
     s.send(ENTER)
-    s.step(2, 6)
+    s.step(1)
     s.ready(TEXT)
     s.send("AB" + ENTER)
-    s.step(3, 6)
+    s.step(2)
     s.ready(LIST)
-    s.send(DOWN * 3 + ENTER)  # past «Annen rolle» and the separator: «← Tilbake»
-    s.step(2, 6)
+    s.send("<")  # `<` in a list goes back
+    s.step(1)
     s.ready(TEXT)
     s.send("<" + ENTER)  # `<` typed after the pre-filled «AB» goes back; «AB<» is no answer
-    s.step(1, 6)
+    s.expect(PANEL)
     s.ready(INFO)
     s.send(ENTER)
-    s.step(2, 6)
+    s.step(1)
     s.ready(TEXT)
     s.send(ENTER)  # keeps AB
-    s.step(3, 6)
+    s.step(2)
     s.ready(LIST)
-    s.send(DOWN + ENTER)  # Fastlege
-    s.step(4, 6)
+    s.send("f" + ENTER)  # Fastlege, by its first letter
+    s.step(3)
     s.ready(LIST)
-    s.send(DOWN + ENTER)  # Nei
-    s.step(5, 6)
+    s.send("n" + ENTER)  # Nei
+    s.step(4)
     s.ready(CHECKBOX)
-    s.send(DOWN + DOWN + " " + ENTER)  # Rus i familien
-    s.step(6, 6)
+    s.send("3" + ENTER)  # Rus i familien
+    s.step(5)
     s.ready(TEXT_OPTIONAL)
     s.send(SUBMIT_TEXTAREA)  # left empty
-    s.ready(REVIEW)
-    s.send(ENTER)
+    s.review()
+    s.send("1" + ENTER)
     assert s.finish() == 0, screen(s.text)
     doc = out.read_text(encoding="utf-8")
     assert "| Initialer eller saksreferanse? | AB |" in doc
@@ -247,7 +246,7 @@ def test_back_entry_and_ctrl_b_at_the_first_question(
 
 def test_no_color(spawn: Callable[..., Session], flow_file: Path, tmp_path: Path) -> None:
     s = spawn(["start", flow_file, "--ut", tmp_path / "x.md"], env={"NO_COLOR": "1"})
-    s.step(1)
+    s.expect(PANEL)
     s.ready(INFO)
     s.send(F1)
     s.expect("Kilde: Prøverutinen punkt 1")
@@ -258,16 +257,16 @@ def test_no_color(spawn: Callable[..., Session], flow_file: Path, tmp_path: Path
     s.expect("høyst 20 tegn")
     s.send("\x15AB" + ENTER)
     s.ready(LIST)
-    s.send(ENTER)
-    s.step(4)
+    s.send("1" + ENTER)
+    s.step(3)
     s.ready(LIST)
-    s.send(DOWN + ENTER)
+    s.send("2" + ENTER)
     s.ready(CHECKBOX)
-    s.send(" " + ENTER)
+    s.send("1" + ENTER)
     s.ready(TEXT_OPTIONAL)
     s.send(SUBMIT_TEXTAREA)
-    s.ready(REVIEW)
-    s.send(ENTER)
+    s.review()
+    s.send("1" + ENTER)
     assert s.finish() == 0, screen(s.text)
     assert colour_codes(s.text) == []
     assert "\x1b[38" not in s.text
@@ -279,9 +278,10 @@ def test_no_color(spawn: Callable[..., Session], flow_file: Path, tmp_path: Path
 def plain_run(s: Session) -> None:
     s.expect("Starter: Prøveflyt for tester")
     s.expect(r"< går tilbake, \? viser hjelp og kilde")
-    s.expect("Del 1 av 3: Innledning · Spørsmål 1 av 6")
+    s.expect("Del 1 av 3: Innledning · Til informasjon")
     s.expect("Trykk Enter for å gå videre: ")
     s.send(ENTER)
+    s.expect("Spørsmål 1")
     s.expect("Initialer eller saksreferanse\\?: ")
     s.send("?" + ENTER)
     s.expect("Bruk initialer, aldri fullt navn.")
@@ -289,21 +289,25 @@ def plain_run(s: Session) -> None:
     s.expect("Initialer eller saksreferanse\\?: ")
     s.send("AB" + ENTER)
     s.expect(r"  1\) Helsesykepleier")
+    s.expect("På helsestasjonen.")  # a choice's explanation, whole
     s.expect(r"  3\) Annen rolle")
-    s.expect("Skriv nummeret: ")
+    s.expect("Skriv 1, 2 eller 3: ")
+    s.send(ENTER)  # nothing pre-selected: Enter alone says what is needed
+    s.expect("Dette spørsmålet må besvares. Skriv 1, 2 eller 3.")
     s.send("3" + ENTER)
     s.expect("Hvilken annen rolle har du\\?: ")
     s.send("<" + ENTER)
-    s.expect(r"Skriv nummeret \[Annen rolle\]: ")
+    s.expect(r"Skriv 1, 2 eller 3 \[Annen rolle\]: ")
     s.send("7" + ENTER)
-    s.expect("Feil: Ugyldig valg")
-    s.expect(r"Skriv nummeret \[Annen rolle\]: ")
-    s.send("2" + ENTER)
-    s.expect(r"Har familien gitt samtykke\? \(ja/nei\): ")
-    s.send("ja" + ENTER)
-    s.expect(r"Når ble samtykket gitt\? \(dd.mm.åååå\): ")
+    s.expect("«7» er ikke et av valgene. Skriv 1, 2 eller 3.")
+    s.expect(r"Skriv 1, 2 eller 3 \[Annen rolle\]: ")
+    s.send("f" + ENTER)  # Fastlege, by its first letter
+    s.expect(r"Har familien gitt samtykke\?")
+    s.expect("Skriv 1 eller 2: ")
+    s.send("j" + ENTER)
+    s.expect(r"Når ble samtykket gitt\? \(dd.mm.åååå, «i dag» eller «i morgen»\): ")
     s.send("1.11.2026" + ENTER)
-    s.expect("Skriv numrene, skilt med komma: ")
+    s.expect(r"Skriv numrene \(1, 2 eller 3\), skilt med komma: ")
     s.send("1,2" + ENTER)
     s.expect(r"Hvor mange barn under 3 år\? \(tall\): ")
     s.send("2" + ENTER)
@@ -315,14 +319,17 @@ def plain_run(s: Session) -> None:
     s.expect("> ")
     s.send(ENTER)
     s.expect("Gjennomgang av svarene:")
-    s.expect(r"  2\) Innledning: Hvilken rolle har du\? — Fastlege")
-    s.expect("Enter for å lage dokumentene: ")
+    s.expect("Innledning")
+    s.expect(r"  2\) Hvilken rolle har du\? — Fastlege")
+    s.expect("Skriv ja for å lage dokumentene")
     s.send("3" + ENTER)  # 3) samtykke
-    s.expect(r"Har familien gitt samtykke\? \(ja/nei\) \[ja\]: ")
+    s.expect(r"Skriv 1 eller 2 \[Ja\]: ")
     s.send("nei" + ENTER)
     s.expect("Gjennomgang av svarene:")
-    s.expect("Enter for å lage dokumentene: ")
-    s.send(ENTER)
+    s.expect("Skriv ja for å lage dokumentene")
+    s.send(ENTER)  # Enter alone makes nothing
+    s.expect("Skriv ja, et nummer fra 1 til")
+    s.send("ja" + ENTER)
 
 
 def check_plain_document(doc: str) -> None:
@@ -369,29 +376,29 @@ def answer_everything(s: Session, typed: list[str], limit: int = 120) -> int:
     the review. Returns how many questions were asked."""
     kinds = [
         INFO,
+        "mellomrom krysser av",
         LIST,
-        "(mellomrom velger",
-        "(dd.mm.åååå;",
-        "(tall;",
-        "(flere linjer",
-        "(< tilbake",
+        "dd.mm.åååå, eller",
+        "Et tall ·",
+        "Flere linjer:",
+        "< tilbake",
     ]
     for asked in range(limit):
-        which = s.expect([PROGRESS, "Gjennomgang av svarene"])
-        if which == 1:
+        which = s.expect([PROGRESS, "Til informasjon", "Gjennomgang av svarene"])
+        if which == 2:
             return asked
         s.expect(r"\?(?:\x1b\[[0-9;]*m)* ([^\x1b\r\n]+)")  # the question
         question = screen(s.child.match.group(1)).strip()
         kind = kinds[s.expect([loose(k) for k in kinds])]
-        if kind in (INFO, LIST):
+        if kind == INFO:
             s.send(ENTER)
-        elif kind == "(mellomrom velger":
-            s.send(" " + ENTER)
-        elif kind == "(dd.mm.åååå;":
+        elif kind in (LIST, "mellomrom krysser av"):
+            s.send("1" + ENTER)
+        elif kind == "dd.mm.åååå, eller":
             s.send("\x15" + "20.11.2026" + ENTER)
-        elif kind == "(tall;":
+        elif kind == "Et tall ·":
             s.send("\x15" + "18" + ENTER)
-        elif kind == "(flere linjer":
+        elif kind == "Flere linjer:":
             text = f"Tekst nummer {asked}"
             typed.append(text)
             s.send(text + SUBMIT_TEXTAREA)
@@ -412,16 +419,16 @@ def test_oppdager_full_run(spawn: Callable[..., Session], tmp_path: Path, run_cl
     asked = answer_everything(s, typed)
     assert asked >= 10, screen(s.text)
     # change the first answer (the role) in the review
-    s.ready(REVIEW)
-    s.send(DOWN + ENTER)
-    s.expect("Hvilket svar vil du endre?")
-    s.send(ENTER)
+    s.review()
+    s.send("2" + ENTER)
+    s.expect("Nummeret på svaret du vil endre")
+    s.send("1" + ENTER)
     s.expect(PROGRESS)
     s.ready(TEXT)
     s.send("\x15" + "Testrolle etter endring" + ENTER)
     s.expect("Gjennomgang av svarene")
-    s.ready(REVIEW)
-    s.send(ENTER)
+    s.review()
+    s.send("1" + ENTER)
     assert s.finish() == 0, screen(s.text)[-3000:]
 
     note = folder / "oppdager-notat.md"
@@ -443,3 +450,54 @@ def test_oppdager_full_run(spawn: Callable[..., Session], tmp_path: Path, run_cl
     again = run_cli(["oppdager", "--svar", record, "--ikke-interaktiv"])
     assert again.returncode == 0, again.stderr
     assert again.stdout == text
+
+
+# --- no answer by accident -----------------------------------------------------------------------
+
+
+def test_lists_open_with_nothing_chosen_and_letters_pick(
+    spawn: Callable[..., Session], flow_file: Path, tmp_path: Path
+) -> None:
+    """`j` picks Ja (it used to move the highlight down to Nei), a lone Enter records nothing
+    and says what is needed, and a typed letter that fits no choice is said so."""
+    out = tmp_path / "ut.md"
+    s = spawn(["start", flow_file, "--ut", out, "--uten-utkast"])
+    s.ready(INFO)
+    s.send(ENTER)
+    s.ready(TEXT)
+    s.send("AB" + ENTER)
+    s.step(2)
+    s.ready(LIST)
+    s.send(ENTER)  # nothing highlighted: no answer
+    s.expect(loose("Velg et svar: skriv nummeret (1–3)"))
+    s.send("x")
+    s.expect(loose("Ingen valg passer med «x»"))
+    s.send("\x7f" + "hel" + ENTER)  # Backspace, then the beginning of «Helsesykepleier»
+    s.expect(loose("Hvilken rolle har du? Helsesykepleier"))
+    s.step(3)
+    s.ready(LIST)
+    s.send(ENTER)
+    s.expect(loose("Velg et svar"))
+    s.send("j" + ENTER)
+    s.expect(loose("Har familien gitt samtykke? Ja"))
+    s.step(4)  # samtykke_dato: asked only after Ja
+    s.ready(DATE)
+    s.send("i dag" + ENTER)
+    s.step(5)
+    s.ready(CHECKBOX)
+    s.send("2" + ENTER)
+    s.step(6)
+    s.ready(NUMBER)
+    s.send("uke 3" + ENTER)  # «uke 3» is 3
+    s.step(7)
+    s.ready(TEXT_OPTIONAL)
+    s.send(SUBMIT_TEXTAREA)
+    s.review()
+    s.send(ENTER)  # the review has no pre-selected answer either
+    s.expect(loose("Velg et svar"))
+    s.send("1" + ENTER)
+    assert s.finish() == 0, screen(s.text)
+    doc = out.read_text(encoding="utf-8")
+    assert "| Har familien gitt samtykke? | Ja |" in doc
+    assert "| Hvilken rolle har du? | Helsesykepleier |" in doc
+    assert "Antall barn: 3" in doc

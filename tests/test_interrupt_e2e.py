@@ -31,8 +31,8 @@ from omsorgslinje.ui.plain import PlainFrontEnd
 pytestmark = [pytest.mark.interrupt, pytest.mark.pty]
 
 DATE = "20.11.2026"
-ASK = r"Spørsmål \d+ av \d+"
-REVIEW = "Enter for å lage dokumentene: "
+ASK = r"(?:Spørsmål \d+\b|Til informasjon)"
+REVIEW = "Skriv ja for å lage dokumentene"
 SAVED = re.compile(r"Avbrutt\. Svarene er lagret som utkast ([a-z0-9-]+); fortsett med")
 
 
@@ -93,7 +93,7 @@ class Run(Session):
         if stop == len(script):
             self.child.sendintr()
             return
-        self.child.sendline("")
+        self.child.sendline("ja")
 
     def up_to_the_role(self, plain: bool) -> None:
         """Go on from the first (info) step, give «AB» as initials, and wait at the question
@@ -103,7 +103,7 @@ class Run(Session):
             self.child.sendline("")
             self.child.expect("Initialer")
             self.child.sendline("AB")
-            self.child.expect("Skriv nummeret")
+            self.child.expect("Skriv 1, 2 eller 3")
         else:
             self.child.expect("Gå videre")
             self.child.send("\r")
@@ -204,7 +204,7 @@ def test_ctrl_c_at_every_prompt_of_oppdager_then_resume_gives_the_same_note(
         assert not out.exists()
     s = run_pty("utkast", "fortsett")
     s.child.expect(REVIEW)
-    s.child.sendline("")
+    s.child.sendline("ja")
     code, output = s.finish()
     assert code == 0, output
     assert out.read_text(encoding="utf-8") == expected
@@ -274,7 +274,7 @@ def test_sigkill_while_typing_loses_only_that_answer(
         for line in prove_script[i]:
             s.child.sendline(line)
     s.child.expect(ASK)
-    s.child.expect(r"\(ja/nei\)")
+    s.child.expect("Skriv 1 eller 2")
     s.child.send("ja")  # typing, no Enter yet
     s.child.kill(signal.SIGKILL)
     s.child.expect(pexpect.EOF)
@@ -342,7 +342,7 @@ def test_starting_a_flow_with_a_draft_offers_to_continue(
 
     s = run_pty("start", flow_file, "--enkel", "--ut", out)
     s.child.expect(r"2 av \d+ spørsmål besvart")
-    s.child.expect(r"Fortsette utkastet\? \(ja/nei\) \[ja\]: ")
+    s.child.expect(r"Fortsette utkastet\? Skriv ja eller nei \[ja\]: ")
     s.child.sendline("")
     s.child.expect("Fortsetter")
     s.drive(prove_script, start=3)
@@ -420,7 +420,7 @@ def test_out_dir_under_a_file_fails_keeps_the_draft_and_can_be_finished_elsewher
     good = tmp_path / "notater"
     s = run_pty("utkast", "fortsett", draft_id, "--ut-mappe", good)
     s.child.expect(REVIEW)  # everything was answered: straight to the review
-    s.child.sendline("")
+    s.child.sendline("ja")
     code, output = s.finish()
     assert code == 0, output
     assert sorted(p.name for p in good.iterdir()) == [
@@ -516,7 +516,7 @@ def test_an_existing_file_is_never_overwritten(
             s.child.sendline(line)
     s.child.expect(REVIEW)
     late.write_text("skrevet av en annen", encoding="utf-8")
-    s.child.sendline("")
+    s.child.sendline("ja")
     code, output = s.finish()
     draft_id = assert_kept_after_failure(code, output, home, "finnes fra før", "--overskriv")
     assert late.read_text(encoding="utf-8") == "skrevet av en annen"
@@ -528,7 +528,7 @@ def test_an_existing_file_is_never_overwritten(
     assert len(drafts_in(home)) == 1
     s = run_pty("utkast", "fortsett", "--overskriv")
     s.child.expect(REVIEW)
-    s.child.sendline("")
+    s.child.sendline("ja")
     assert s.finish()[0] == 0
     assert late.read_text(encoding="utf-8").startswith("# Journalnotat")
     assert mode(late) == 0o600

@@ -49,14 +49,33 @@ def allowed_values(step: Step) -> str:
     return ", ".join(c.value for c in step.choices)
 
 
+RELATIVE_DAYS = {"i dag": 0, "idag": 0, "i morgen": 1, "imorgen": 1, "i går": -1, "igår": -1}
+DATE_HINT = "Skriv datoen som dd.mm.åååå, for eksempel 22.11.2026, eller «i dag»."
+
+
+def typed(step: Step, raw: object, today: _dt.date | None = None) -> object:
+    """What a user typed, with the words a person uses for a date («i dag», «i morgen», «i
+    går») made the date they mean. Only for typed answers: a file's answer must not change
+    with the day it is read."""
+    if step.type == "date" and isinstance(raw, str):
+        word = " ".join(raw.casefold().split())
+        if word in RELATIVE_DAYS:
+            return (today or _dt.date.today()) + _dt.timedelta(days=RELATIVE_DAYS[word])
+    return raw
+
+
 def parse_date(text: str) -> _dt.date:
+    """dd.mm.åååå (also d.m.åå, åååå-mm-dd, dd/mm/åååå). A date in that form that does not
+    exist (31.02.2026) is named as such."""
     text = text.strip()
     for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y"):
         try:
             return _dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise InvalidValue("Skriv datoen som dd.mm.åååå, for eksempel 22.11.2026.")
+    if re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}", text):
+        raise InvalidValue(f"{text} finnes ikke. {DATE_HINT}")
+    raise InvalidValue(DATE_HINT)
 
 
 def coerce(step: Step, raw: object) -> Value | None:
@@ -121,7 +140,7 @@ def coerce(step: Step, raw: object) -> Value | None:
             if not raw.strip():
                 return None
             return _real_date(parse_date(raw))
-        raise InvalidValue("Skriv datoen som dd.mm.åååå, for eksempel 22.11.2026.")
+        raise InvalidValue(DATE_HINT)
     if t == "number":
         if isinstance(raw, bool):
             raise InvalidValue("Svaret må være et tall.")
@@ -132,7 +151,12 @@ def coerce(step: Step, raw: object) -> Value | None:
                 raise InvalidValue("Svaret må være et tall (ikke nan eller uendelig).")
             return raw
         if isinstance(raw, str):
-            text = raw.strip().replace(" ", "").replace(",", ".")
+            text = raw.strip().casefold()
+            # «uke 14», «14. uke», «veke 14» where a week is asked for: the number
+            week = re.fullmatch(r"(?:uke|veke|u)\s*(\d+)|(\d+)\.?\s*(?:uke|veke)", text)
+            if week:
+                text = week.group(1) or week.group(2)
+            text = text.replace(" ", "").replace(",", ".")
             if not text:
                 return None
             if len(text) > 30:

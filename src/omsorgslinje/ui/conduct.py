@@ -12,6 +12,7 @@ from typing import Protocol
 from ..engine import Interview
 from ..errors import InvalidValue
 from ..model import Flow
+from ..values import typed
 from .common import BACK, FINISH
 
 
@@ -44,7 +45,7 @@ def conduct(
                 on_change(iv)
                 continue
             try:
-                iv = iv.answer(reply)
+                iv = iv.answer(typed(iv.step, reply) if iv.step is not None else reply)
             except InvalidValue as exc:
                 front.invalid(exc.message)
                 continue

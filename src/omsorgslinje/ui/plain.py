@@ -64,37 +64,8 @@ class PlainFrontEnd:
             self.write(step.prompt.strip())
             line = self.read("Trykk Enter for å gå videre: ").strip()
             return _special(line) or True
-        if step.type in ("select", "multiselect"):
-            self.write(step.prompt)
-            for n, c in enumerate(step.choices, 1):
-                self.write(f"  {n}) {c.label}")
-            shown = display(step, current) if current not in (None, []) else ""
-            ask = "Skriv nummeret" if step.type == "select" else "Skriv numrene, skilt med komma"
-            if not step.required:
-                ask += " (kan stå tomt)"
-            line = self.read(f"{ask}{f' [{shown}]' if shown else ''}: ").strip()
-            special = _special(line)
-            if special:
-                return special
-            if not line:
-                return current if current not in (None, []) else ""
-            picked = []
-            for part in line.replace(" ", ",").split(","):
-                if not part:
-                    continue
-                if part.isdigit() and 1 <= int(part) <= len(step.choices):
-                    picked.append(step.choices[int(part) - 1].value)
-                else:
-                    picked.append(part)  # a value typed out; the engine checks it
-            return (
-                picked[0]
-                if step.type == "select" and len(picked) == 1
-                else (picked if step.type == "multiselect" else ",".join(picked))
-            )
-        if step.type == "confirm":
-            shown = as_input(step, current)
-            line = self.read(f"{step.prompt} (ja/nei){f' [{shown}]' if shown else ''}: ").strip()
-            return _special(line) or (line if line else shown)
+        if step.type in ("select", "multiselect", "confirm"):
+            return self._choose(step, current)
         if step.type == "textarea":
             shown = as_input(step, current)
             self.write(step.prompt)
@@ -112,30 +83,98 @@ class PlainFrontEnd:
                     break
                 lines.append(line)
             return "\n".join(lines) if lines else shown
-        hint = {"date": " (dd.mm.åååå)", "number": " (tall)"}.get(step.type, "")
+        hint = {"date": " (dd.mm.åååå, «i dag» eller «i morgen»)", "number": " (tall)"}.get(
+            step.type, ""
+        )
+        if not step.required:
+            hint += " (kan stå tomt)"
         shown = as_input(step, current)
         line = self.read(f"{step.prompt}{hint}{f' [{shown}]' if shown else ''}: ").strip()
         return _special(line) or (line if line else shown)
+
+    def _choose(self, step: Step, current: object) -> object:
+        """Numbered choices; a number or the beginning of a label picks, as in full screen.
+        Nothing is chosen by Enter alone unless an answer or the step's `default` is shown."""
+        from .choose import Item, match
+
+        if step.type == "confirm":
+            items = [Item("Ja", True), Item("Nei", False)]
+        else:
+            items = [Item(c.label, c.value, c.help) for c in step.choices]
+        multi = step.type == "multiselect"
+        self.write(step.prompt)
+        for n, it in enumerate(items, 1):
+            self.write(f"  {n}) {it.label}")
+            if it.help:
+                self.write(f"       {' '.join(it.help.split())}")
+        if current in (None, []) and step.default is not None:
+            current = step.default
+        if current in (None, []):
+            shown = ""
+        elif step.type == "confirm":
+            shown = "Ja" if current else "Nei"
+        else:
+            shown = display(step, current)
+        n = len(items)
+        numbers = f"{', '.join(str(i) for i in range(1, n))} eller {n}" if 1 < n <= 3 else f"1–{n}"
+        ask = (
+            f"Skriv numrene ({numbers}), skilt med komma"
+            if multi
+            else f"Skriv {numbers}"
+            if n <= 3
+            else f"Skriv et nummer ({numbers})"
+        )
+        if not step.required:
+            ask += " (kan stå tomt)"
+        while True:
+            line = self.read(f"{ask}{f' [{shown}]' if shown else ''}: ").strip()
+            special = _special(line)
+            if special:
+                return special
+            if not line:
+                if shown:
+                    return current
+                if not step.required:
+                    return [] if multi else ""
+                self.write(f"Dette spørsmålet må besvares. {ask}.")
+                continue
+            parts = [p for p in line.replace(" ", ",").split(",") if p] if multi else [line]
+            picked: list[object] = []
+            wrong = ""
+            for part in parts:
+                exact = [i for i, it in enumerate(items) if it.value == part]
+                hits = exact or match(items, part)
+                if len(hits) != 1:
+                    wrong = part
+                    break
+                picked.append(items[hits[0]].value)
+            if wrong:
+                self.write(f"«{wrong}» er ikke et av valgene. {ask}.")
+                continue
+            return picked if multi else picked[0]
 
     def review(self, iv: Interview) -> str:
         rows = review_rows(iv)
         self.write()
         self.write("Gjennomgang av svarene:")
-        for n, (_, section, prompt, answer) in enumerate(rows, 1):
-            prefix = f"{section}: " if section else ""
-            self.write(f"  {n}) {prefix}{prompt} — {answer}")
+        section = None
+        for n, (_, sec, prompt, answer) in enumerate(rows, 1):
+            if sec != section:
+                self.write(sec or "Svar")
+                section = sec
+            self.write(f"  {n}) {prompt} — {answer}")
         while True:
             line = self.read(
-                "Skriv nummeret på et svar du vil endre, < for å gå tilbake, "
-                "eller Enter for å lage dokumentene: "
+                "Skriv ja for å lage dokumentene, nummeret på et svar du vil endre "
+                f"(1–{len(rows)}), eller < for å gå tilbake: "
             ).strip()
-            if not line:
+            if line.lower() in ("ja", "j"):
                 return FINISH
             if line == "<":
                 return BACK
             if line.isdigit() and 1 <= int(line) <= len(rows):
                 return rows[int(line) - 1][0]
-            self.write("Skriv et nummer fra listen.")
+            self.write(f"Skriv ja, et nummer fra 1 til {len(rows)}, eller <.")
 
 
 def _special(line: str) -> str | None:

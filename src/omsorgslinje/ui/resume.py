@@ -10,28 +10,28 @@ def ask_continue(front: object, question: str) -> bool:
     if isinstance(front, PlainFrontEnd):
         front.write(question)
         while True:
-            line = front.read("Fortsette utkastet? (ja/nei) [ja]: ").strip().lower()
+            line = front.read("Fortsette utkastet? Skriv ja eller nei [ja]: ").strip().lower()
             if line in ("", "ja", "j"):
                 return True
             if line in ("nei", "n"):
                 return False
-            front.write("Svar ja eller nei.")
-    from functools import partial
-
-    import questionary
-    from questionary import Choice
-
+            front.write("Skriv ja eller nei.")
+    from .choose import Item, ListPrompt
     from .console import say
-    from .terminal import _run
+    from .terminal import ask_list
 
     say(question)
-    q = partial(
-        questionary.select,
-        "Fortsette utkastet?",
-        choices=[
-            Choice("Ja, fortsett der jeg slapp", value=True),
-            Choice("Nei, start på nytt (utkastet beholdes)", value=False),
-        ],
-        instruction="(piltaster og Enter)",
-    )
-    return bool(_run(q))
+    while True:
+        answer = ask_list(
+            ListPrompt(
+                "Fortsette utkastet?",
+                [
+                    Item("Ja, fortsett der jeg slapp", True),
+                    Item("Nei, start på nytt (utkastet beholdes)", False),
+                ],
+                selected=True,
+                hint="Skriv 1 eller 2, eller bruk piltastene; Enter bekrefter",
+            )
+        )
+        if isinstance(answer, bool):
+            return answer

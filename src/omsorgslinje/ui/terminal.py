@@ -1,257 +1,445 @@
-"""The full-screen terminal front end: questionary prompts on the terminal itself.
+"""The full-screen terminal front end: prompt_toolkit prompts on the terminal itself.
 
 Prompts read and write /dev/tty (prompt_toolkit's `create_app_session_from_tty`), so stdout
 stays free for the document even with `omsorgslinje oppdager > notat.md`.
-Every prompt: Ctrl-B goes back, F1 shows help and source; lists also have the entries.
+Every prompt: Ctrl-B or `<` goes back, F1 or `?` shows help and source, F2 the glossary (when the
+flow has one). Lists are ui/choose.py; text is a prompt_toolkit prompt whose text is kept
+(`unsaved`) and handed to `on_typing` every few seconds, so an interruption loses nothing.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from ..engine import Interview
 from ..errors import InvalidValue
 from ..model import Flow, Step
 from ..values import as_input, display, parse
-from .common import BACK, FINISH, HELP, as_shown, help_text, progress, reflow, review_rows
+from .choose import GLOSSARY, Item, ListPrompt, wrap
+from .common import (
+    BACK,
+    FINISH,
+    HELP,
+    as_shown,
+    glossary_text,
+    help_text,
+    progress,
+    review_rows,
+    term_width,
+    wrapped,
+)
 from .console import console, say
 from .signals import raise_pending, watch
 
-KEYS = "Ctrl-B: tilbake · F1: hjelp og kilde"
+KEYS = "Ctrl-B eller <: tilbake · F1 eller ?: hjelp og kilde"
+SAVE_EVERY = 2.0  # seconds: text being typed reaches the draft at least this often
+MAX_WIDTH = 100
+MORE = "Enter viser resten · 2 hopper til valgene"
 
 
-def _bindings(list_keys: bool) -> Any:
-    from prompt_toolkit.key_binding import KeyBindings
-
-    kb = KeyBindings()
-
-    @kb.add("c-b", eager=True)
-    def _back(event: Any) -> None:
-        event.app.exit(result=BACK)
-
-    @kb.add("f1", eager=True)
-    def _help(event: Any) -> None:
-        event.app.exit(result=HELP)
-
-    if list_keys:
-
-        @kb.add("?", eager=True)
-        def _help2(event: Any) -> None:
-            event.app.exit(result=HELP)
-
-        @kb.add("<", eager=True)
-        def _back2(event: Any) -> None:
-            event.app.exit(result=BACK)
-
-    return kb
+def panel_width() -> int:
+    return max(30, min(term_width(), MAX_WIDTH))
 
 
-def _run(make: Callable[[], Any], list_keys: bool = False) -> Any:
-    """Build the question inside the tty session and ask it.
+def _in_tty(build: Callable[[], Any], after: Callable[[Any], str] | None = None) -> Any:
+    """Build an application inside the tty session and run it.
 
-    A prompt_toolkit application takes its input and output when it is built, so the question
-    must be built inside `create_app_session_from_tty`: built outside, it writes to stdout,
-    and with `> notat.md` the prompts would end up in the document.
+    A prompt_toolkit application takes its input and output when it is built, so it must be
+    built inside `create_app_session_from_tty`: built outside, it writes to stdout, and with
+    `> notat.md` the prompts would end up in the document.
     """
+    from prompt_toolkit import print_formatted_text
     from prompt_toolkit.application.current import create_app_session_from_tty
-    from prompt_toolkit.key_binding import merge_key_bindings
+    from prompt_toolkit.formatted_text import FormattedText
 
     raise_pending()
     with create_app_session_from_tty():
-        question = make()
-        app = question.application
-        app.key_bindings = merge_key_bindings([app.key_bindings, _bindings(list_keys)])
+        app = build()
         watch(app)
-        answer = question.unsafe_ask()
+        answer = app.run()
+        line = after(answer) if after is not None else ""
+        if line:
+            width = min(app.output.get_size().columns, MAX_WIDTH)
+            for part in wrap(line, width - 2, "  ", ""):
+                print_formatted_text(FormattedText([("bold", part)]))
     raise_pending()  # a closed terminal or SIGTERM while the question was up
     return answer
 
 
-# a text panel is at most this wide, so its lines stay readable on a wide terminal
-READABLE = 100
+def ask_list(prompt: ListPrompt) -> Any:
+    return _in_tty(prompt.application, prompt.summary)
 
 
 class TerminalFrontEnd:
     defers_signals = True  # it runs an event loop: see ui/signals.py
 
+    def __init__(self) -> None:
+        self.flow: Flow | None = None
+        # text being typed: (step id, text), kept for the draft on any interruption
+        self.unsaved: tuple[str, str] | None = None
+        # texts typed before an interruption, put back in their box on resume
+        self.typed: dict[str, str] = {}
+        self.on_typing: Callable[[str, str], None] | None = None
+
+    @property
+    def glossary(self) -> dict[str, str]:
+        return dict(getattr(self.flow, "glossary", None) or {})
+
     def start(self, flow: Flow, resumed: bool) -> None:
         from rich.panel import Panel
 
-        body = flow.intro.strip() or flow.source
+        self.flow = flow
+        width = panel_width()
+        body = wrapped(flow.intro or flow.source, width - 4)
         word = "Fortsetter" if resumed else "Starter"
-        console().print(Panel(reflow(body), title=f"{word}: {flow.title}", subtitle=KEYS))
+        keys = KEYS + (" · F2: ordliste" if self.glossary else "")
+        console().print(
+            Panel(body, title=f"{word}: {flow.title}", subtitle=keys, width=width), soft_wrap=False
+        )
 
     def invalid(self, message: str) -> None:
-        say(message, "bold red")
+        for line in wrap(message, panel_width()):
+            say(line, "bold red")
 
     def show_help(self, step: Step) -> None:
         from rich.panel import Panel
 
-        console().print(
-            Panel(reflow(help_text(step)), title="Hjelp", expand=False, border_style="cyan"),
-            width=min(console().width, READABLE),
-        )
+        width = panel_width()
+        text = wrapped(help_text(step, self.glossary), width - 4)
+        console().print(Panel(text, title="Hjelp", width=width, border_style="cyan"))
+
+    def show_glossary(self) -> None:
+        from rich.panel import Panel
+
+        width = panel_width()
+        text = wrapped(glossary_text(self.glossary), width - 4)
+        console().print(Panel(text, title="Ordliste", width=width, border_style="cyan"))
 
     def ask(self, iv: Interview) -> object:
         assert iv.step is not None
         step = as_shown(iv, iv.step)
-        say(progress(iv).line(), "dim")
+        for line in wrap(progress(iv).line(), panel_width()):
+            say(line, "dim")
         current = iv.answers.get(step.id)
         while True:
             reply = self._prompt(step, current)
             if reply == HELP:
                 self.show_help(step)
                 continue
+            if reply == GLOSSARY:
+                self.show_glossary()
+                continue
             return reply
 
+    def info_panel(self, step: Step) -> None:
+        from rich import box
+        from rich.panel import Panel
+
+        width = panel_width()
+        body = wrapped(step.prompt, width - 4)
+        if getattr(step, "level", "") == "urgent":
+            panel = Panel(
+                body,
+                title="VIKTIG",
+                title_align="left",
+                border_style="bold red",
+                box=box.HEAVY,
+                width=width,
+            )
+        else:
+            panel = Panel(body, border_style="cyan", width=width)
+        console().print(panel)
+
     def _prompt(self, step: Step, current: object) -> object:
-        import questionary
-        from questionary import Choice, Separator
-
-        extra = [
-            Separator(),
-            Choice("← Tilbake", value=BACK),
-            Choice("? Hjelp og kilde", value=HELP),
-        ]
+        glossary = bool(self.glossary)
         if step.type == "info":
-            from rich.panel import Panel
-
-            console().print(
-                Panel(reflow(step.prompt), border_style="yellow", expand=False),
-                width=min(console().width, READABLE),
-            )
-            q = partial(
-                questionary.select,
-                "Gå videre?",
-                choices=[Choice("Jeg har lest dette – gå videre", value=True), *extra],
-                instruction="(Enter)",
-            )
-            return _run(q, list_keys=True)
-        if step.type == "select":
-            choices = [
-                Choice(c.label, value=c.value, description=c.help or None) for c in step.choices
-            ]
-            default = current if isinstance(current, str) else step.default
-            q = partial(
-                questionary.select,
-                step.prompt,
-                choices=[
-                    *choices,
-                    *([Choice("(Hopp over)", value="")] if not step.required else []),
-                    *extra,
-                ],
-                default=str(default) if step.choice(str(default)) else None,
-                instruction="(piltaster og Enter)",
-            )
-            return _run(q, list_keys=True)
-        if step.type == "confirm":
-            default = current if isinstance(current, bool) else step.default
-            choices = [Choice("Ja", value="ja"), Choice("Nei", value="nei")]
-            initial = None if default is None else ("ja" if default else "nei")
-            q = partial(
-                questionary.select,
-                step.prompt,
-                choices=[*choices, *extra],
-                default=initial,
-                instruction="(piltaster og Enter)",
-            )
-            return _run(q, list_keys=True)
-        if step.type == "multiselect":
-            chosen: list[object] = (
-                current if isinstance(current, list) else list(step.default or [])  # type: ignore[call-overload]
-            )
-            choices = [
-                Choice(
-                    c.label, value=c.value, checked=c.value in chosen, description=c.help or None
+            self.info_panel(step)
+            keys = "< tilbake · ? hjelp" + (" · F2 ordliste" if glossary else "")
+            return ask_list(
+                ListPrompt(
+                    "Gå videre?",
+                    [Item("Jeg har lest dette – gå videre", True)],
+                    selected=True,
+                    hint=f"Enter går videre · {keys}",
+                    glossary=glossary,
                 )
-                for c in step.choices
-            ]
-            q = partial(
-                questionary.checkbox,
-                step.prompt,
-                choices=choices,
-                instruction="(mellomrom velger, Enter bekrefter; < tilbake, ? hjelp)",
-                # no `validate=`: questionary shows its error in a bottom toolbar that
-                # prompt_toolkit hides while the terminal's height is unknown (no CPR reply),
-                # so the user would see nothing happen; conduct() prints the message instead
             )
-            return _run(q, list_keys=True)
-        # text, textarea, date, number
-        default = as_input(step, current if current is not None else step.default)
-        hints = {
-            "date": "(dd.mm.åååå; < tilbake, ? hjelp)",
-            "number": "(tall; < tilbake, ? hjelp)",
-            "textarea": "(flere linjer: avslutt med Esc og så Enter; < tilbake, ? hjelp)",
-        }
-        hint = hints.get(step.type, "(< tilbake, ? hjelp)")
-        if not step.required:
-            hint = hint[:-1] + "; kan stå tomt)"
-        message = step.prompt
-        if step.type == "textarea":
-            # prompt_toolkit draws nothing at all for a multi-line input whose first line is
-            # wider than the terminal: wrap the question and give the hint a line of its own
-            import shutil
-            import textwrap
+        if step.type in ("select", "confirm"):
+            if step.type == "confirm":
+                items = [Item("Ja", "ja"), Item("Nei", "nei")]
+                default = current if isinstance(current, bool) else step.default
+                selected: object = None if default is None else ("ja" if default else "nei")
+            else:
+                items = [Item(c.label, c.value, c.help) for c in step.choices]
+                if not step.required:
+                    items.append(Item("Hopp over (ikke besvart)", ""))
+                selected = current if isinstance(current, str) else step.default
+            return ask_list(ListPrompt(step.prompt, items, selected=selected, glossary=glossary))
+        if step.type == "multiselect":
+            chosen = current if isinstance(current, list) else list(step.default or [])  # type: ignore[call-overload]
+            items = [Item(c.label, c.value, c.help) for c in step.choices]
+            return ask_list(
+                ListPrompt(
+                    step.prompt,
+                    items,
+                    multi=True,
+                    selected=chosen,
+                    validate=lambda v: _problem(step, v),
+                    glossary=glossary,
+                )
+            )
+        return self._text(step, current)
 
-            width = max(20, shutil.get_terminal_size().columns - 4)
-            message = "\n".join(textwrap.wrap(step.prompt, width)) + "\n"
-            hint = "\n".join(textwrap.wrap(hint, width)) + "\n"
-        q = partial(
-            questionary.text,
-            message,
-            default=default,
-            multiline=step.type == "textarea",
-            instruction=hint,
-            validate=lambda text: True if _command(text, default) else _valid(step, text),
-        )
-        reply = _run(q)
+    # -- text ---------------------------------------------------------------------------------
+
+    def _text(self, step: Step, current: object) -> object:
+        default = as_input(step, current if current is not None else step.default)
+        if step.id in self.typed and not default:
+            default = self.typed[step.id]
+        hint = text_hint(step, bool(self.glossary))
+        reply = _in_tty(lambda: self._text_app(step, default, hint))
+        self.unsaved = None
+        self.typed.pop(step.id, None)
+        if reply == GLOSSARY:
+            return reply
         return (_command(reply, default) if isinstance(reply, str) else None) or reply
 
-    def review(self, iv: Interview) -> str:
-        import questionary
-        from questionary import Choice
-        from rich.table import Table
+    def _text_app(self, step: Step, default: str, hint: str) -> Any:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.document import Document
+        from prompt_toolkit.formatted_text import FormattedText
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.styles import Style
+        from prompt_toolkit.validation import ValidationError, Validator
 
-        table = Table(title="Gjennomgang av svarene", show_lines=False, expand=False)
-        table.add_column("#", justify="right", style="dim")
-        table.add_column("Del", style="cyan")
-        table.add_column("Spørsmål")
-        table.add_column("Svar", style="bold")
+        multiline = step.type == "textarea"
+        kb = KeyBindings()
+
+        @kb.add("c-b", eager=True)
+        def _back(event: Any) -> None:
+            event.app.exit(result=BACK)
+
+        @kb.add("f1", eager=True)
+        def _help(event: Any) -> None:
+            event.app.exit(result=HELP)
+
+        if self.glossary:
+
+            @kb.add("f2", eager=True)
+            def _glossary(event: Any) -> None:
+                event.app.exit(result=GLOSSARY)
+
+        @kb.add("c-c", eager=True)
+        def _interrupt(event: Any) -> None:
+            event.app.exit(exception=KeyboardInterrupt)
+
+        def message() -> FormattedText:
+            from prompt_toolkit.application.current import get_app
+
+            try:
+                width = min(get_app().output.get_size().columns, MAX_WIDTH)
+            except Exception:
+                width = 80
+            parts: list[tuple[str, str]] = []
+            for line in wrap(step.prompt, width - 2, "  ", "? "):
+                parts.append(("class:question", line + "\n"))
+            for line in wrap(hint, width - 2, "  "):
+                parts.append(("class:hint", line + "\n"))
+            parts.append(("class:pointer", "> "))
+            return FormattedText(parts)
+
+        class Check(Validator):
+            def validate(self, document: Document) -> None:
+                text = document.text
+                if _command(text, default):
+                    return
+                problem = _problem(step, text)
+                if problem:
+                    raise ValidationError(message=problem, cursor_position=len(text))
+
+        session: PromptSession[str] = PromptSession(
+            message,
+            multiline=multiline,
+            validator=Check(),
+            validate_while_typing=False,
+            key_bindings=kb,
+            style=Style.from_dict({"question": "bold", "hint": "#888888", "pointer": "bold"}),
+            prompt_continuation="  ",
+            erase_when_done=False,
+        )
+        buffer = session.default_buffer
+        self.unsaved = (step.id, default)
+        timer: list[Any] = []
+        last = [time.monotonic()]
+
+        def flush() -> None:
+            timer.clear()
+            if self.unsaved and self.on_typing is not None:
+                last[0] = time.monotonic()
+                self.on_typing(*self.unsaved)
+
+        def changed(buf: Any) -> None:
+            self.unsaved = (step.id, buf.text)
+            if self.on_typing is None or timer:
+                return
+            import asyncio
+
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            delay = max(0.0, SAVE_EVERY - (time.monotonic() - last[0]))
+            timer.append(loop.call_later(delay, flush))
+
+        buffer.on_text_changed += changed
+        buffer.document = Document(default, len(default))  # cursor at the end
+        return _PromptApp(session, default)
+
+    # -- the review ---------------------------------------------------------------------------
+
+    def review(self, iv: Interview) -> str:
         rows = review_rows(iv)
-        for n, (_, section, prompt, answer) in enumerate(rows, 1):
-            table.add_row(str(n), section, prompt, answer)
-        console().print(table)
+        show_review(rows)
         while True:
-            q = partial(
-                questionary.select,
-                "Er svarene riktige?",
-                choices=[
-                    Choice("Ja, lag dokumentene", value=FINISH),
-                    Choice("Endre et svar", value="endre"),
-                    Choice("← Tilbake til siste spørsmål", value=BACK),
-                ],
-                instruction="(piltaster og Enter)",
+            what = ask_list(
+                ListPrompt(
+                    "Er svarene riktige?",
+                    [
+                        Item("Ja, lag dokumentene", FINISH),
+                        Item("Endre et svar", "endre"),
+                        Item("Tilbake til siste spørsmål", BACK),
+                        Item("Vis svarene igjen", "vis"),
+                    ],
+                )
             )
-            what = _run(q)
             if what in (FINISH, BACK):
                 return str(what)
-            if what == HELP:
+            if what == "vis":
+                show_review(rows)
                 continue
-            q = partial(
-                questionary.select,
-                "Hvilket svar vil du endre?",
-                choices=[
-                    Choice(f"{n}. {prompt} — {answer}", value=sid)
-                    for n, (sid, _, prompt, answer) in enumerate(rows, 1)
-                ]
-                + [Choice("← Tilbake til gjennomgangen", value=BACK)],
-                instruction="(piltaster og Enter)",
+            if what != "endre":
+                continue
+            number = _in_tty(lambda: _number_app(len(rows)))
+            if isinstance(number, int) and 1 <= number <= len(rows):
+                return rows[number - 1][0]
+
+
+class _PromptApp:
+    """A PromptSession run as one application (`run()` as `_in_tty` expects)."""
+
+    def __init__(self, session: Any, default: str) -> None:
+        self.session = session
+        self.default = default
+        self.app = session.app
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
+
+    def run(self) -> Any:
+        return self.session.prompt(default=self.default, accept_default=False)
+
+
+def _number_app(count: int) -> Any:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.validation import ValidationError, Validator
+
+    kb = KeyBindings()
+
+    @kb.add("c-c", eager=True)
+    def _interrupt(event: Any) -> None:
+        event.app.exit(exception=KeyboardInterrupt)
+
+    class Check(Validator):
+        def validate(self, document: Any) -> None:
+            text = document.text.strip()
+            if text in ("", "<"):
+                return
+            if not (text.isdigit() and 1 <= int(text) <= count):
+                raise ValidationError(message=f"Skriv et nummer fra 1 til {count}.")
+
+    session: PromptSession[str] = PromptSession(
+        f"Nummeret på svaret du vil endre (1–{count}; Enter alene går tilbake): ",
+        validator=Check(),
+        validate_while_typing=False,
+        key_bindings=kb,
+    )
+
+    class Run(_PromptApp):
+        def run(self) -> Any:
+            text = self.session.prompt().strip()
+            return int(text) if text.isdigit() else None
+
+    return Run(session, "")
+
+
+def show_review(rows: list[tuple[str, str, str, str]]) -> None:
+    """The answers by section, numbered, wrapped to the terminal; paged when longer than the
+    window, so that none scrolls away unread."""
+    import shutil
+
+    width = panel_width()
+    lines: list[tuple[str, str]] = [("bold", "Gjennomgang av svarene"), ("", "")]
+    section = None
+    digits = len(str(len(rows)))
+    for n, (_, sec, prompt, answer) in enumerate(rows, 1):
+        if sec != section:
+            if section is not None:
+                lines.append(("", ""))
+            lines.append(("bold cyan", sec or "Svar"))
+            section = sec
+        first = f"{str(n).rjust(digits)}. "
+        pad = " " * len(first)
+        lines += [("", line) for line in wrap(prompt, width, pad, first)]
+        lines += [("bold", line) for line in wrap(answer, width, pad + "→ ")]
+    try:
+        height = _tty_lines() or shutil.get_terminal_size().lines
+    except OSError:
+        height = 24
+    page = max(8, height - 6)
+    for start in range(0, len(lines), page):
+        for style, line in lines[start : start + page]:
+            say(line, style)
+        if start + page < len(lines):
+            left = len(lines) - start - page
+            more = ask_list(
+                ListPrompt(
+                    f"Flere svar ({left} linjer til).",
+                    [Item("Vis resten", "mer"), Item("Hopp til valgene", "slutt")],
+                    selected="mer",
+                    hint=MORE,
+                )
             )
-            sid = _run(q)
-            if sid not in (BACK, HELP, None):
-                return str(sid)
+            if more != "mer":
+                break
+
+
+def _tty_lines() -> int:
+    import os
+    import sys
+
+    for stream in (sys.stderr, sys.stdin):
+        try:
+            return os.get_terminal_size(stream.fileno()).lines
+        except (AttributeError, ValueError, OSError):
+            continue
+    return 0
+
+
+def text_hint(step: Step, glossary: bool = False) -> str:
+    """The one hint line a text prompt shows (never twice)."""
+    what = {
+        "date": "Dato som dd.mm.åååå, eller «i dag» / «i morgen»",
+        "number": "Et tall",
+        "textarea": "Flere linjer: Enter gir ny linje, Esc og så Enter lagrer",
+    }.get(step.type, "")
+    parts = [what] if what else []
+    if not step.required:
+        parts.append("kan stå tomt")
+    parts.append("< tilbake · ? hjelp" + (" · F2 ordliste" if glossary else ""))
+    return " · ".join(parts)
 
 
 def _command(text: str, shown: str) -> str | None:
@@ -263,12 +451,14 @@ def _command(text: str, shown: str) -> str | None:
     return None
 
 
-def _valid(step: Step, raw: object) -> bool | str:
+def _problem(step: Step, raw: object) -> str | None:
+    from ..values import typed
+
     try:
-        parse(step, raw)
+        parse(step, typed(step, raw))
     except InvalidValue as exc:
         return exc.message
-    return True
+    return None
 
 
 __all__ = ["TerminalFrontEnd", "display"]
