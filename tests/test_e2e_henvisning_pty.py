@@ -533,8 +533,10 @@ def test_writer_fills_only_their_part_and_it_merges_into_vedlegg2(
     vedlegg2 = r.stdout
     assert vedlegg2.startswith("# Sekundærhenvisning til døgnbehandling i TSB (utkast)")
     assert "- Rusens funksjon? Skriverens tekst: demper uro." in vedlegg2
-    # the answer's line break continues the list item (verbatim.py)
-    assert "- Type rusmiddel (beskriv alle rusmidler pasienten bruker): Heroin\n  Benzo" in vedlegg2
+    # the answer's line break is a hard break inside the list item (verbatim.py)
+    assert (
+        "- Type rusmiddel (beskriv alle rusmidler pasienten bruker): Heroin\\\n  Benzo" in vedlegg2
+    )
     assert "- Mengde: Skriverens mengde: to gram." in vedlegg2
     assert "- Administrasjonsmåte: Ikke fylt ut" in vedlegg2
     assert (

@@ -116,12 +116,21 @@ class DraftSession:
     `warn`) and saving is tried again at the next answer.
     """
 
-    def __init__(self, store: DraftStore, draft: Draft, warn: Any = None) -> None:
+    def __init__(
+        self, store: DraftStore, draft: Draft, warn: Any = None, take_over: bool = False
+    ) -> None:
+        from .draft_lock import DraftLock
+
         self.store = store
         self.draft = draft
         self.warn = warn
         self.failed = False
         self.saved = False
+        self.lost = False  # taken over in another window, or deleted there
+        self.unsaved = 0  # answers given since the last save that succeeded
+        self.saved_at: str | None = None
+        self.lock = DraftLock(store.directory, draft.id)
+        self.lock.acquire(take_over)  # raises DraftLocked when another window has it
 
     @property
     def id(self) -> str:
@@ -134,27 +143,56 @@ class DraftSession:
     def save(self, iv: Interview) -> None:
         global ACTIVE
         self.draft = capture(self.draft, iv)
+        if self.lost:
+            self.unsaved += 1
+            return
+        if not self.lock.held():
+            self.lost = True
+            self.unsaved += 1
+            if self.warn is not None:
+                self.warn(
+                    f"Advarsel: utkastet {self.id} er tatt over eller slettet i et annet vindu. "
+                    "Det du svarer her fra nå, lagres ikke."
+                )
+            return
         try:
             self.store.save(self.draft)
         except WriteError as exc:
-            if not self.failed and self.warn is not None:
-                self.warn(f"Advarsel: utkastet ble ikke lagret. {exc.message}")
+            self.unsaved += 1
             self.failed = True
+            if self.warn is not None:  # every time, until a save succeeds
+                self.warn(f"Advarsel: {self._not_saved()} {exc.message}")
             return
         if self.failed and self.warn is not None:
-            self.warn("Utkastet er lagret igjen.")
+            self.warn("Utkastet er lagret igjen, med alle svarene.")
         self.failed = False
+        self.unsaved = 0
         self.saved = True
+        self.saved_at = self.draft.changed.strftime("%H.%M.%S")
         ACTIVE = self.path
+
+    def _not_saved(self) -> str:
+        n = self.unsaved
+        what = "1 svar" if n == 1 else f"{n} svar"
+        if not self.saved:
+            return "Utkastet kunne ikke lagres; ingen av svarene er lagret ennå."
+        return f"Utkastet ble sist lagret kl. {self.saved_at}; {what} etter det er ikke lagret."
 
     def delete(self) -> None:
         global ACTIVE
-        self.store.delete(self.draft.id)
+        if self.lock.held():
+            self.store.delete(self.draft.id)
+        self.lock.release()
         ACTIVE = None
 
     def how_to_go_on(self) -> str:
-        if not self.saved:
-            return "Utkastet kunne ikke lagres."
+        if self.lost:
+            return (
+                f"Utkastet {self.id} ble tatt over eller slettet i et annet vindu; "
+                f"{self.unsaved} svar gitt her etter det er ikke lagret."
+            )
+        if self.failed or not self.saved:
+            return self._not_saved()
         return (
             f"Svarene er lagret som utkast {self.id}; fortsett med "
             f"`omsorgslinje utkast fortsett {self.id}`."

@@ -196,11 +196,27 @@ class DraftStore:
         return (mine[0] if mine else None), messages
 
     def delete(self, draft_id: str) -> bool:
+        """The draft, every copy kept aside of it (`eldre/`), and its lock."""
+        from .draft_lock import lock_path
+
+        for copy in self.copies_of(draft_id):
+            with contextlib.suppress(OSError):
+                copy.unlink()
+        with contextlib.suppress(OSError):
+            lock_path(self.directory, draft_id).unlink()
         try:
             self.path_of(draft_id).unlink()
         except FileNotFoundError:
             return False
         return True
+
+    def copies_of(self, draft_id: str) -> list[Path]:
+        """Copies of a draft kept aside before it was resumed against a changed flow."""
+        try:
+            entries = list((self.directory / OLDER_DIR).iterdir())
+        except OSError:
+            return []
+        return [p for p in entries if p.name.startswith(f"{draft_id}-") and p.suffix == ".toml"]
 
     def delete_all(self) -> int:
         """Every draft, also those moved aside. Returns how many."""

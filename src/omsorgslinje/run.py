@@ -144,7 +144,7 @@ def _interview(
     if not opts.no_draft:
         draft = draft or _new_draft(flow, date, opts)
         draft.flow_version = flow.version
-        session = DraftSession(store, draft, warn)
+        session = DraftSession(store, draft, warn, take_over=opts.take_over)
         session.save(iv)
     from .ui.signals import Signalled, stopped_cleanly
 
@@ -190,7 +190,8 @@ def gather(
                 f"Utkastet {resume.id} er ikke ferdig. Fortsett det i en terminal: "
                 f"`omsorgslinje utkast fortsett {resume.id}`."
             )
-        return Interview.start(flow, answers, iv.scope), date, DraftSession(store, resume)
+        session = DraftSession(store, resume, warn, take_over=opts.take_over)
+        return Interview.start(flow, answers, iv.scope), date, session
     answers, missing = _completed(flow, aset.answers, scope)
     if missing:
         raise MissingAnswersError(_missing_message(flow, missing))
@@ -262,6 +263,10 @@ def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
             )
     else:
         draft = store.load(draft_ref)
+    from .draft_lock import DraftLock
+
+    # another window holding it: say so before anything else is checked or asked
+    DraftLock(store.directory, draft.id).check(bool(overrides.get("take_over")))
     saved = dict(draft.options)
     opts = RunOptions(
         plain=bool(saved.get("enkel", False)),
@@ -288,13 +293,13 @@ def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
             f"`omsorgslinje utkast fortsett {draft.id}` og andre valg."
         )
         raise
-    flow = _flow_of(draft)
+    flow = flow_of(draft)
     draft.options = draft_options(opts)
     iv, date, session = gather(flow, opts, resume=draft)
     return _finish(flow, iv, date, opts, session)
 
 
-def _flow_of(draft: Draft) -> Flow:
+def flow_of(draft: Draft) -> Flow:
     """The flow a draft belongs to: its file when that still exists, else by id."""
     if draft.flow_path and Path(draft.flow_path).is_file():
         from .cache import session

@@ -34,6 +34,7 @@ class RunOptions:
     keep_draft: bool = False
     no_draft: bool = False
     kommune: str | None = None  # --kommune FIL|ID|ingen (kommune.select)
+    take_over: bool = False  # --ta-over: a draft open in another window becomes this one's
 
 
 def resolve_flow(ref: str) -> Flow:

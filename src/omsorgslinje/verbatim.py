@@ -129,12 +129,16 @@ class Verbatim:
 
             def put_back(m: re.Match[str], prefix: str = prefix) -> str:
                 # each line of the answer continues the template's block (a paragraph, a list
-                # item by its indent, a quote by its marks); a blank line stays inside a list
-                # item or a quote, and every line is escaped, so nothing can start a block
+                # item by its indent, a quote by its marks) after a hard break, so that it stays
+                # a line of its own when the Markdown is shown; a blank line stays blank (inside
+                # a list item or a quote); every line is escaped, so nothing can start a block
                 lines = [escape_line(s) for s in self._text(m).split("\n")]
-                return "\n".join(
-                    [lines[0], *((prefix + x) if x else prefix.rstrip() for x in lines[1:])]
-                )
+                out = lines[0]
+                for before, line in zip(lines, lines[1:], strict=False):
+                    if line and before:
+                        out += "\\"
+                    out += "\n" + (prefix + line if line else prefix.rstrip())
+                return out
 
             out.append(_TOKEN.sub(put_back, line))
         return "\n".join(out)

@@ -69,6 +69,13 @@ def fortsett(
     ] = None,
     behold_utkast: o.BeholdOpt = False,
     kommune: o.KommuneOpt = None,
+    ta_over: Annotated[
+        bool,
+        typer.Option(
+            "--ta-over",
+            help="Ta over et utkast som er åpent i et annet vindu (det andre slutter å lagre).",
+        ),
+    ] = False,
 ) -> None:
     """Fortsett et utkast der det stoppet. Du kan fortsatt gå tilbake."""
     from ..run import resume_flow
@@ -83,8 +90,35 @@ def fortsett(
         "date": o.case_date(dato),
         "keep_draft": behold_utkast,
         "kommune": kommune,
+        "take_over": ta_over,
     }
     raise typer.Exit(resume_flow(utkast, overrides))
+
+
+@utkast_app.command("vis", options_metavar="[VALG]")
+def vis(
+    utkast: Annotated[
+        str, typer.Argument(metavar="ID", help="Utkastets id, eller en entydig del.")
+    ],
+) -> None:
+    """Vis svarene i et utkast uten å endre det (også når det er åpent i et annet vindu)."""
+    from ..drafts import DraftStore
+    from ..errors import visible
+    from ..run import flow_of
+    from ..values import display
+
+    draft = DraftStore().load(utkast)
+    flow = flow_of(draft)
+    section = None
+    lines = [f"Utkast {draft.id} ({flow.title}), skrivebeskyttet visning:"]
+    for step in flow.steps:
+        if not step.asks or step.id not in draft.answers:
+            continue
+        if step.section and step.section != section:
+            section = step.section
+            lines += ["", section]
+        lines.append(f"- {step.prompt} {display(step, draft.answers[step.id])}")
+    typer.echo(visible("\n".join(lines)))
 
 
 @utkast_app.command("slett", options_metavar="[VALG]")
