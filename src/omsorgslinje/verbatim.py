@@ -13,6 +13,7 @@ been turned into plain text. Both run in time linear in the size of the document
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -134,7 +135,7 @@ class Verbatim:
                 # a list item or a quote); every line is escaped, so nothing can start a block
                 lines = [escape_line(s) for s in self._text(m).split("\n")]
                 out = lines[0]
-                for before, line in zip(lines, lines[1:], strict=False):
+                for before, line in itertools.pairwise(lines):
                     if line and before:
                         out += "\\"
                     out += "\n" + (prefix + line if line else prefix.rstrip())
