@@ -446,8 +446,8 @@ def test_acute_panel_shows_the_profiles_numbers(
         s.send(ENTER)
         s.expect("Initialer\\?: ")
         s.send("AB" + ENTER)
-        s.expect("Enter for å lage dokumentene: ")
-        s.send(ENTER)
+        s.expect("Skriv ja for å lage dokumentene")
+        s.send("ja" + ENTER)
         assert s.finish() == 0, screen(s.text)
     finally:
         s.close()
@@ -536,6 +536,12 @@ def test_kommune_sjekk(run_cli: Any, tmp_path: Path) -> None:
     assert "Kommuneprofilen har 2 feil." in r.stderr
     r = run_cli(["kommune", "sjekk", tmp_path / "finnes-ikke.toml"])
     assert r.returncode == 2 and "Filen finnes ikke." in r.stdout
+    # without FIL: the profile in effect
+    r = run_cli(["kommune", "sjekk"])
+    assert r.returncode == 0 and "Ingen kommuneprofil er valgt" in r.stderr
+    r = run_cli(["kommune", "sjekk"], env={"OMSORGSLINJE_KOMMUNE": str(bad)})
+    assert r.returncode == 2 and r.stdout.startswith(f"{bad}:3: «number»")
+    assert f"Sjekker {bad} (miljøvariabelen OMSORGSLINJE_KOMMUNE={bad})." in r.stderr
 
 
 def test_kommune_skjema_prints_the_schema(run_cli: Any) -> None:

@@ -339,43 +339,54 @@ def find_builtin(ref: str) -> Path | None:
     return None
 
 
-def _resolve(ref: str, origin: str) -> Selected:
+def _path(ref: str, origin: str) -> Path | None:
+    """The file a reference names: a path, or a built-in profile; None for «ingen»."""
     ref = ref.strip()
     if ref.lower() == NONE:
-        return Selected(None, f"{origin}: ingen kommune")
-    looks_like_file = ref.endswith(".toml") or os.sep in ref or "/" in ref
-    path: Path | None = None
-    if looks_like_file:
-        path = Path(ref).expanduser()
-    else:
-        path = find_builtin(ref)
-        if path is None:
-            names = ", ".join(f"{p.stem}" for p in builtin_profiles())
-            raise ProfileError(
-                [
-                    Problem(
-                        origin,
-                        f"Fant ingen kommuneprofil «{ref}». Gi en fil (.toml), «{NONE}», eller en "
-                        f"innebygd profil: {names} (navn eller kommunenummer).",
-                    )
-                ]
-            )
-    return Selected(_load(path, origin), origin, path)
+        return None
+    if ref.endswith(".toml") or os.sep in ref or "/" in ref:
+        return Path(ref).expanduser()
+    path = find_builtin(ref)
+    if path is None:
+        names = ", ".join(f"{p.stem}" for p in builtin_profiles())
+        raise ProfileError(
+            [
+                Problem(
+                    origin,
+                    f"Fant ingen kommuneprofil «{ref}». Gi en fil (.toml), «{NONE}», eller en "
+                    f"innebygd profil: {names} (navn eller kommunenummer).",
+                )
+            ]
+        )
+    return path
+
+
+def locate(option: str | None, environ: Mapping[str, str] | None = None) -> tuple[Path | None, str]:
+    """Which profile file is in effect, and where that was decided, without reading it:
+    --kommune, then OMSORGSLINJE_KOMMUNE, then the configuration folder."""
+    env = os.environ if environ is None else environ
+    if option:
+        origin = f"--kommune {option}"
+        return _path(option, origin), origin
+    value = env.get(ENV, "").strip()
+    if value:
+        origin = f"miljøvariabelen {ENV}={value}"
+        return _path(value, origin), origin
+    user = user_profile_path()
+    if user.is_file():
+        return user, "konfigurasjonsmappen"
+    return None, "ingen profil er valgt"
 
 
 def select(option: str | None, environ: Mapping[str, str] | None = None) -> Selected:
-    """The profile in effect for a run: --kommune, then OMSORGSLINJE_KOMMUNE, then the
-    configuration folder. Raises ProfileError for a profile that cannot be used."""
-    env = os.environ if environ is None else environ
-    if option:
-        return _resolve(option, f"--kommune {option}")
-    value = env.get(ENV, "").strip()
-    if value:
-        return _resolve(value, f"miljøvariabelen {ENV}={value}")
-    user = user_profile_path()
-    if user.is_file():
-        return Selected(_load(user, "konfigurasjonsmappen"), "konfigurasjonsmappen", user)
-    return Selected(None, "ingen profil er valgt")
+    """The profile in effect for a run (`locate`), read. Raises ProfileError for a profile that
+    cannot be used."""
+    path, origin = locate(option, environ)
+    if path is None:
+        if origin.startswith(("--kommune", "miljøvariabelen")):
+            origin += ": ingen kommune"
+        return Selected(None, origin)
+    return Selected(_load(path, origin), origin, path)
 
 
 def activate(selected: Selected) -> None:

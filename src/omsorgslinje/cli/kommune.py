@@ -41,15 +41,30 @@ def vis(kommune: o.KommuneOpt = None) -> None:
 
 @kommune_app.command("sjekk", options_metavar="[VALG]")
 def sjekk(
-    fil: Annotated[Path, typer.Argument(metavar="FIL", help="Profilfilen (.toml).")],
+    fil: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[FIL]", help="Profilfilen (.toml). Standard: profilen som gjelder."
+        ),
+    ] = None,
 ) -> None:
     """Sjekk en kommuneprofil: alle problemene, én linje hver (fil:linje: melding).
 
-    Avslutter med 2 når det er feil, 0 ellers (advarsler er lov)."""
-    from ..kommune import check_profile
+    Uten FIL: profilen som gjelder (OMSORGSLINJE_KOMMUNE eller kommune.toml i
+    konfigurasjonsmappen). Avslutter med 2 når det er feil, 0 ellers (advarsler er lov)."""
+    from ..kommune import check_profile, locate
     from ..output import write_stdout
     from ..ui.console import say
 
+    if fil is None:
+        fil, origin = locate(None)
+        if fil is None:
+            say(
+                "Ingen kommuneprofil er valgt, så det er ingenting å sjekke. Gi en fil: "
+                "omsorgslinje kommune sjekk FIL"
+            )
+            raise typer.Exit(0)
+        say(f"Sjekker {fil} ({origin}).")
     problems = check_profile(fil, _dt.date.today())
     if problems:
         write_stdout("".join(f"{p}\n" for p in problems))
