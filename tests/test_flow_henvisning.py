@@ -960,3 +960,14 @@ def test_the_shared_pieces_example_in_docs_renders_for_a_case(flow):
     assert rows[4][3] == "Bare via Bergen legevakt"
     assert "Bestilling: Døgnbehandling" in out
     assert "Ikke vurdert: A) Forsterket poliklinisk innsats; C) Innleggelse for avrusning" in out
+
+
+def test_a_draft_not_to_be_sent_carries_no_beon_record(flow):
+    """G chosen, A not considered, but no basis for a referral: the draft says it is not to be
+    sent and records nothing for the vurderingsenhet; the referat keeps the group's note."""
+    answers = answers_of(flow, UENIG) | {"tiltak_g": "valgt", "tiltak_a": "ikke_vurdert"}
+    assert "beon_advarsel" in resolve(flow, answers).path
+    draft = doc(flow, answers, "vedlegg2")
+    assert "**Skal ikke sendes:**" in draft
+    assert "ikke er vurdert (BEON)" not in draft
+    assert beon_warning_in(doc(flow, answers, "referat"))
