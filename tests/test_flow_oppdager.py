@@ -72,7 +72,9 @@ def section(md: str, title: str) -> str:
 def test_every_step_has_a_source(flow):
     missing = [s.id for s in flow.steps if not s.source.strip()]
     assert missing == []
-    assert all(s.source.startswith("Lillehammer-rutinen") for s in flow.steps)
+    # the routine where it says it; otherwise whose advice it is, or the law itself
+    credited = ("Lillehammer-rutinen", "Veiviserens", "Barnevernsloven", "Helsepersonelloven")
+    assert [s.id for s in flow.steps if not s.source.startswith(credited)] == []
 
 
 def test_documents_notat_primary_and_koordinatorsoknad(flow):
@@ -83,22 +85,23 @@ def test_documents_notat_primary_and_koordinatorsoknad(flow):
 
 def test_five_situations_each_explained(flow):
     step = flow.step("situasjon")
-    assert step.type == "select"
+    assert step.type == "multiselect"  # a case can fit more than one
     assert [c.value for c in step.choices] == [
+        "akutt_meldeplikt",
         "uklar_bekymring",
         "ber_om_hjelp",
         "kjent_familie",
         "gravid_utfordringer",
-        "akutt_meldeplikt",
     ]
-    assert all(c.help for c in step.choices)
-    assert [c.label[:2] for c in step.choices] == ["1.", "2.", "3.", "4.", "5."]
+    assert all(c.help.startswith("Rutinen: ") for c in step.choices)
+    # the acute one first; the routine's own numbers kept
+    assert [c.label[:2] for c in step.choices] == ["5.", "1.", "2.", "3.", "4."]
 
 
 def test_who_you_are_then_acute_screening_before_situation(flow):
     ids = [s.id for s in flow.steps]
     for early in ("rolle", "tjeneste", "helsepersonell", "person_ref"):
-        assert ids.index(early) < ids.index("akutt_barn")
+        assert ids.index("akutt_fare") < ids.index(early) < ids.index("akutt_barn")
     for acute in ("akutt_barn", "akutt_barn_info", "gravid_rus", "gravid_rus_helse_info"):
         assert ids.index(acute) < ids.index("situasjon")
     order = [
@@ -130,7 +133,7 @@ def _flow_text(flow) -> str:
     [
         # acute: meldeplikt, personal, directly; the current references beside the routine's
         MELDEPLIKT,
-        "direkte til barneverntjenesten",
+        "direkte til barnevernstjenesten",
         "ikke nok å si fra til lederen",
         "helsepersonelloven § 33",
         "helsepersonelloven § 32 annet ledd",
@@ -181,7 +184,7 @@ def test_there_are_examples_for_every_situation(flow):
         meta = tomllib.loads(path.read_text("utf-8"))["omsorgslinje"]
         assert meta["flyt"] == "oppdager"
         assert meta["dato"] == DATE
-        situations.add(merge([path], flow).answers["situasjon"])
+        situations.update(merge([path], flow).answers["situasjon"])
     assert situations == {c.value for c in flow.step("situasjon").choices}
 
 
@@ -252,7 +255,8 @@ def test_note_structure_and_plain_text(flow, path):
     summary = section(md, "Sammendrag")
     assert "20.11.2026" in summary
     assert answers["rolle"] in summary and answers["tjeneste"] in summary
-    assert flow.step("situasjon").choice(answers["situasjon"]).label in summary
+    for value in answers["situasjon"]:
+        assert flow.step("situasjon").choice(value).label in summary
     # the sources of every step on the path
     sources = section(md, "Kilder")
     for sid in resolve(flow, answers).path:
@@ -270,14 +274,14 @@ def test_note_structure_and_plain_text(flow, path):
 
 def test_acute_situation_5_meldeplikt_first(flow):
     answers = example(flow, "akutt")
-    assert answers["situasjon"] == "akutt_meldeplikt"
+    assert answers["situasjon"] == ["akutt_meldeplikt"]
     md = doc(flow, answers)
     h2 = headings(md, 2)
     assert h2[0].startswith("AKUTT")
     assert "meldeplikt" in h2[0].lower()
     top = md[: md.index("\n## Sammendrag")]
     assert MELDEPLIKT in top
-    assert "direkte til barneverntjenesten" in top
+    assert "direkte til barnevernstjenesten" in top
     assert "ikke nok å si fra til lederen" in top
     assert "helsepersonelloven § 33" in top  # the example's author is health personnel
     assert "Ja, muntlig (telefon eller møte), 20.11.2026" in top
@@ -285,7 +289,7 @@ def test_acute_situation_5_meldeplikt_first(flow):
     assert doc_names(flow, answers) == ["notat", "bekymringsmelding"]
     # the conversation waits for barneverntjenesten; the next steps say so
     whats = [n["hva"] for n in next_steps(flow, answers)]
-    assert any("Avklar med barneverntjenesten" in w for w in whats)
+    assert any("Avklar med barnevernstjenesten" in w for w in whats)
     # plain text keeps the warning at the top too
     txt = doc(flow, answers, fmt="txt")
     assert txt.index("AKUTT") < txt.index("Sammendrag")
@@ -294,27 +298,35 @@ def test_acute_situation_5_meldeplikt_first(flow):
 
 def test_acute_not_yet_reported_and_not_health_personnel(flow):
     answers = example(flow, "akutt")
-    answers.update(helsepersonell=False, barnevern_meldt="ikke_enda", akutt_fare_naa=True)
+    answers.update(
+        helsepersonell=False,
+        barnevern_meldt="ikke_enda",
+        akutt_fare="barn",
+        akutt_gjort=["ingenting"],
+        akutt_gjort_detaljer="Mor gikk med barnet kl. 14.10 før noe var gjort.",
+    )
     del answers["barnevern_meldt_dato"]
     assert missing_required(flow, answers) == []
     md = doc(flow, answers)
     top = md[: md.index("\n## Sammendrag")]
     assert "helsepersonelloven § 33" not in md
-    assert "Meldt til barneverntjenesten: Nei, ikke ennå" in top
-    assert "112" in top
+    assert "Meldt til barnevernstjenesten: Nei, ikke ennå" in top
+    assert "Gjort: Ingenting ennå" in top
     steps = next_steps(flow, answers)
-    assert steps[0]["hva"] == "Ring politiet på 112"
+    assert steps[0]["hva"].startswith("Ring politiet på 112")
     assert steps[0]["når"] == "straks"
-    assert "direkte til barneverntjenesten" in steps[1]["hva"]
-    assert steps[1]["når"] == "i dag"
-    assert "personlig plikt" in steps[1]["hvem"]
+    assert "barnevernstjenesten" in steps[1]["hva"]
+    duty = next(n for n in steps if "direkte til barnevernstjenesten" in n["hva"])
+    assert duty["når"] == "i dag"
+    assert "personlig plikt" in duty["hvem"]
 
 
 def test_acute_danger_in_another_situation_still_tops_the_note(flow):
     answers = example(flow, "uklar-bekymring")
     answers.update(
         akutt_barn=True,
-        akutt_fare_naa=False,
+        meldeplikt_alternativ=["omsorgssvikt"],
+        meldeplikt_fakta="Far hentet ruset 12.11. og 18.11.",
         barnevern_meldt="skriftlig",
         barnevern_meldt_dato=DATE,
     )
@@ -332,9 +344,9 @@ def test_situation_5_without_any_duty_is_flagged(flow):
     assert "barnevern_meldt" not in path
     md = doc(flow, answers)
     assert "ingen melde- eller opplysningsplikt er registrert" in md
-    assert "Meldt til barneverntjenesten" not in md
+    assert "Meldt til barnevernstjenesten" not in md
     assert any(
-        "Drøft anonymt med barneverntjenesten" in n["hva"] for n in next_steps(flow, answers)
+        "Drøft anonymt med barnevernstjenesten" in n["hva"] for n in next_steps(flow, answers)
     )
 
 
@@ -342,7 +354,7 @@ def test_situation_1_unclear_concern_planned_conversation(flow):
     answers = example(flow, "uklar-bekymring")
     md = doc(flow, answers)
     assert "AKUTT" not in md
-    assert "§ 13-2" not in md.split("## Kilder")[0].split("## Lovgrunnlag")[0]
+    assert "**Opplysningsplikt til barnevernstjenesten" not in md
     assert "sit1_info" in resolve(flow, answers).path
     assert doc_names(flow, answers) == ["notat"]
     summary = section(md, "Sammendrag")
@@ -476,7 +488,7 @@ def test_hidden_step_answer_never_appears(flow):
 
 def test_changing_the_situation_hides_its_steps(flow):
     answers = example(flow, "ber-om-hjelp")
-    answers["situasjon"] = "uklar_bekymring"
+    answers["situasjon"] = ["uklar_bekymring"]
     missing = [s.id for s in missing_required(flow, answers)]
     assert missing == ["bekymring"]
     assert answers["henvendelse"] not in doc(flow, answers | {"bekymring": "x"})
@@ -495,3 +507,286 @@ def test_interview_walks_the_acute_path_in_order(flow):
     assert asked.index("akutt_helsepersonell_info") < asked.index("barnevern_meldt")
     assert "samtale_dato" not in asked
     assert "tvil_info" not in asked
+
+
+# --- issue 11: acute first, the duty in the law's words, what a careful reader found ------------
+
+from omsorgslinje.render import context  # noqa: E402
+
+
+def info_texts(flow, answers: dict[str, Any]) -> dict[str, str]:
+    """The info steps on the path, filled in as the user sees them."""
+    ctx = context(Case(flow, answers, DATE), "md")
+    return {i["id"]: " ".join(i["tekst"].split()) for i in ctx["informasjon"]}
+
+
+def test_the_first_question_is_whether_anyone_is_in_danger_now(flow):
+    first = flow.steps[0]
+    assert first.id == "akutt_fare"
+    assert first.prompt == "Er noen i akutt fare nå?"
+    assert first.type == "select" and first.default is None
+    assert [c.value for c in first.choices] == ["barn", "gravid", "voksen", "ingen"]
+    # nothing about the user or the case comes before it
+    assert flow.index["akutt_fare"] < flow.index["rolle"] < flow.index["person_ref"]
+
+
+def test_a_child_in_danger_gets_what_to_do_now_at_pick_up(flow):
+    answers = example(flow, "akutt-henting")
+    texts = info_texts(flow, answers)
+    now = texts["akutt_barn_naa_info"]
+    for phrase in ("112", "barnevernvakten", "Ikke gi barnet med", "den andre forelderen"):
+        assert phrase in now
+    ids = list(resolve(flow, answers).path)
+    assert ids.index("akutt_barn_naa_info") < ids.index("akutt_gjort") < ids.index("rolle")
+
+
+def test_an_adult_in_danger_has_a_path(flow):
+    answers = example(flow, "voksen-i-fare")
+    texts = info_texts(flow, answers)
+    assert "akutt_barn_naa_info" not in texts
+    adult = texts["akutt_voksen_info"]
+    for phrase in ("112", "113", "116 117", "psykisk helsearbeid og rusomsorg", "Har personen barn"):
+        assert phrase in adult, phrase
+    assert "barnevern, politi, tjenesteområde psykisk helsearbeid og rusomsorg" in adult
+    pregnant = info_texts(flow, answers | {"akutt_fare": "gravid"})["akutt_voksen_info"]
+    assert pregnant.startswith("En gravid kvinne er i akutt fare")
+    md = doc(flow, answers)
+    top = md[: md.index("\n## Sammendrag")]
+    assert top.splitlines()[2] == "## AKUTT: en voksen i akutt fare"
+    assert "Ringte legevakten (116 117)" in top
+    assert "Far kom hjem kl. 10.50" in top
+    assert "ingen melde- eller opplysningsplikt" not in md
+    whats = [n["hva"] for n in next_steps(flow, answers)]
+    assert not any("Drøft anonymt med barnevernstjenesten" in w for w in whats)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_note_records_what_was_done_and_claims_nothing_unasked(flow, path):
+    answers = merge([path], flow).answers
+    md = doc(flow, answers)
+    assert "varsles på 112" not in md
+    if answers.get("akutt_fare", "ingen") == "ingen":
+        assert "Gjort:" not in md
+    else:
+        assert f"Gjort: {vis_of(flow, answers, 'akutt_gjort')}" in md
+
+
+def vis_of(flow, answers, sid):
+    from omsorgslinje.values import display
+
+    return display(flow.step(sid), answers[sid])
+
+
+def test_police_is_a_next_step_only_when_nothing_was_done(flow):
+    answers = example(flow, "akutt-henting")
+    assert not any("112" in n["hva"] for n in next_steps(flow, answers))
+    answers["akutt_gjort"] = ["ingenting"]
+    first = next_steps(flow, answers)[0]
+    assert first["hva"].startswith("Ring politiet på 112") and first["når"] == "straks"
+
+
+def test_after_a_report_with_names_no_anonymous_discussion_first(flow):
+    answers = example(flow, "akutt-henting")
+    answers.update(drofting="ikke_enda", situasjon=["akutt_meldeplikt", "uklar_bekymring"])
+    del answers["drofting_anonym"]
+    whats = [n["hva"] for n in next_steps(flow, answers)]
+    assert not any("anonymt" in w for w in whats), whats
+    assert "Orienter lederen din om saken og meldingen" in whats
+    texts = info_texts(flow, answers)
+    assert "anonymt" not in texts["sit1_info"]
+    assert "anonym" not in texts["drofting_info"].replace("ikke lenger en anonym", "")
+    # identifying details shared with the leader after the report: no warning
+    answers.update(drofting="leder", drofting_anonym=False)
+    assert "drofting_anonym_info" not in resolve(flow, answers).path
+    # before any report, the same answers still say to discuss anonymously first
+    before = example(flow, "uklar-bekymring") | {"drofting": "ikke_enda"}
+    assert any("anonymt" in n["hva"] for n in next_steps(flow, before))
+
+
+def test_after_a_duty_yes_the_situation_follows_from_it(flow):
+    answers = example(flow, "akutt")
+    iv = Interview.start(flow)
+    asked: list[str] = []
+    while not iv.done:
+        step = iv.step
+        asked.append(step.id)
+        iv = iv.answer(True if not step.asks else answers.get(step.id))
+    assert asked[asked.index("situasjon") - 1] == "situasjon_plikt_info"
+    assert "situasjon 5" in info_texts(flow, answers)["situasjon_plikt_info"]
+    assert flow.step("situasjon").choices[0].value == "akutt_meldeplikt"
+    no_duty = example(flow, "uklar-bekymring")
+    assert "situasjon_plikt_info" not in resolve(flow, no_duty).path
+
+
+LAW_ALTERNATIVES = [
+    "mishandling",
+    "omsorgssvikt",
+    "ikke_undersokt_behandlet",
+    "saerlige_behov",
+    "atferdsvansker",
+    "menneskehandel",
+]
+
+
+def test_the_duty_in_the_words_of_the_law(flow):
+    step = flow.step("meldeplikt_alternativ")
+    assert step.type == "multiselect"
+    assert [c.value for c in step.choices] == LAW_ALTERNATIVES
+    labels = " ".join(c.label for c in step.choices)
+    for words in (
+        "blir eller vil bli mishandlet",
+        "alvorlige mangler ved den daglige omsorgen eller annen alvorlig omsorgssvikt",
+        "livstruende eller annen alvorlig sykdom eller skade",
+        "særlige behov for behandling eller opplæring",
+        "alvorlige atferdsvansker",
+        "utnyttet til menneskehandel",
+    ):
+        assert words in labels
+    threshold = flow.step("akutt_barn")
+    assert "vil bli" in threshold.prompt
+    assert "i fare" not in threshold.prompt + threshold.help
+    assert flow.step("meldeplikt_fakta").type == "textarea"
+    answers = example(flow, "akutt")
+    md = doc(flow, answers)
+    top = md[: md.index("\n## Sammendrag")]
+    assert "Det er grunn til å tro at: Barnet blir eller vil bli mishandlet" in top
+    assert "første ledd" in top
+    assert "Blåmerker på begge overarmer" in top
+    assert "et barn er i fare" not in md
+
+
+def _quotes_removed(text: str) -> str:
+    import re
+
+    return re.sub(r"«[^»]*»", "", text)
+
+
+def test_barnevernstjenesten_as_the_act_writes_it(flow):
+    text = _flow_text(flow)
+    assert "barneverntjenesten" not in _quotes_removed(text).lower()
+    assert "opplysningsplikt til barnevernstjenesten (meldeplikt)" in text.lower()
+    for template in ("oppdager-notat.md.j2", "oppdager-koordinatorsoknad.md.j2"):
+        body = (ROOT / "templates" / template).read_text("utf-8")
+        assert "barneverntjenesten" not in _quotes_removed(body).lower(), template
+    assert [c.value for c in flow.step("hjelp_fra").choices][-1] == "barnevernstjenesten"
+
+
+def test_older_siblings_only_when_the_conditions_are_met(flow):
+    text = flow.step("gravid_rus").help
+    assert "gjelder meldeplikten for dem." not in text
+    assert "når vilkårene" in text and "vurder" in text
+
+
+def test_non_health_employee_pregnant_woman_situation_5_gets_the_right_route(flow):
+    answers = example(flow, "gravid")
+    answers.update(helsepersonell=False, situasjon=["akutt_meldeplikt", "gravid_utfordringer"])
+    for sid in ("opplysning_gitt", "opplysning_gitt_dato"):
+        del answers[sid]
+    texts = info_texts(flow, answers)
+    sit5 = texts["sit5_uten_plikt_info"]
+    assert "svarte nei" not in sit5
+    assert "ufødt" in sit5 and "samtykke" in sit5
+    assert "helsestasjonen eller jordmor" in sit5
+    assert "barn hun har fra før" in sit5
+    whats = [n["hva"] for n in next_steps(flow, answers)]
+    assert not any("barnevernstjenesten" in w for w in whats), whats
+    assert any("med hennes samtykke" in w for w in whats)
+    md = doc(flow, answers)
+    top = md[: md.index("\n## Sammendrag")]
+    assert "Drøft anonymt med barnevernstjenesten" not in top
+    assert "gjelder ikke et ufødt barn" in top
+
+
+def test_husk_barnet_under_paragraph_10a_only_for_health_personnel(flow):
+    answers = example(flow, "uklar-bekymring")  # a kindergarten teacher
+    assert answers["helsepersonell"] is False and answers["barn_parorende"] is True
+    texts = info_texts(flow, answers)
+    assert "§ 10a" not in texts["husk_barnet_info"]
+    assert "lokale prosedyre" in texts["husk_barnet_info"]
+    assert "§ 10a" not in section(doc(flow, answers), "Lovgrunnlag og veiledere")
+    assert "§ 10a" not in flow.step("husk_barnet").source
+    nurse = answers | {"helsepersonell": True}
+    assert "helsepersonelloven § 10a" in info_texts(flow, nurse)["husk_barnet_info"]
+    assert "§ 10a" in section(doc(flow, nurse), "Lovgrunnlag og veiledere")
+
+
+def test_confidentiality_as_the_routine_says_it_and_what_sharing_means(flow):
+    answers = example(flow, "uklar-bekymring")
+    texts = info_texts(flow, answers)
+    assert "«Slike samtaler må skje innenfor gjeldende regler om taushetsplikt, og på" in (
+        texts["drofting_info"]
+    )
+    answers["drofting_anonym"] = False
+    shared = info_texts(flow, answers)["drofting_anonym_info"]
+    assert "samtalen ikke «på generelt grunnlag»" in shared
+    assert "brudd på taushetsplikten" in shared
+    assert any(n["hva"].startswith("Si fra til lederen din") for n in next_steps(flow, answers))
+
+
+def test_a_case_can_fit_several_situations_and_gets_the_advice_of_each(flow):
+    answers = example(flow, "ber-om-hjelp")
+    answers["situasjon"] = ["ber_om_hjelp", "gravid_utfordringer"]
+    answers.update(svangerskapsomsorg="ja", bekymring="Hun sier selv at hun drikker.")
+    path = resolve(flow, answers).path
+    assert "sit2_info" in path and "sit4_info" in path
+    assert "henvendelse" in path and "bekymring" in path
+    assert [s.id for s in missing_required(flow, answers)] == []
+    summary = section(doc(flow, answers), "Sammendrag")
+    assert "2. De ber selv om hjelp; 4. Rus eller psykiske vansker hos en gravid" in summary
+
+
+def test_a_coordinator_without_an_individual_plan_can_be_said_exactly(flow):
+    choice = flow.step("ip_onske").choice("nei")
+    assert choice is not None
+    assert choice.label == "Brukeren ønsker koordinator, men ikke individuell plan"
+    answers = example(flow, "ber-om-hjelp") | {"ip_onske": "nei"}
+    assert choice.label in doc(flow, answers, "koordinatorsoknad")
+
+
+def test_the_tools_own_advice_is_not_credited_to_the_routine(flow):
+    for sid in ("sit1_info", "sit2_info", "sit3_info", "sit4_info", "sit5_info"):
+        assert flow.step(sid).source.startswith("Veiviserens råd"), sid
+    assert "IS-2826" in flow.step("sit1_info").source
+    assert "Rutinen skiller mellom fem situasjoner" not in flow.step("situasjon").help
+    assert "veiviserens råd" in flow.step("situasjon").help
+    assert not any("Forskjell:" in c.help for c in flow.step("situasjon").choices)
+    assert flow.step("akutt_fare").source.startswith("Veiviserens råd")
+    # small things: sources that named the wrong part of the routine
+    assert "Ansattes forpliktelser" not in flow.step("neste_oppfolging").source
+    assert "Husk barnet" not in flow.step("annet").source
+    assert not flow.step("akutt_helsepersonell_info").source.startswith("Lillehammer-rutinen")
+    assert "nevner den ikke" in flow.step("akutt_helsepersonell_info").source
+
+
+GLOSSARY_TERMS = [
+    "behandlingslinje",
+    "Koordinerende enhet",
+    "individuell plan",
+    "ansvarsgruppe",
+    "psykososial belastning",
+    "opplysningsplikt",
+    "annet ledd",
+    "meldeplikt",
+    "barnevernstjenesten",
+    "Husk barnet",
+    "koordinator",
+    "helsepersonell",
+]
+
+
+def test_the_glossary_explains_the_words_a_newcomer_does_not_know(flow):
+    assert set(GLOSSARY_TERMS) <= set(flow.glossary)
+    assert all(len(text) > 30 for text in flow.glossary.values())
+    assert "behandlingslinje er et avtalt" in flow.intro.lower()
+    assert "psykososial belastning betyr" in flow.intro.lower()
+    assert "«annet ledd» er andre avsnitt" in flow.step("helsepersonell").help
+    assert "en skriftlig plan" in flow.step("ip_onske").help
+
+
+def test_a_held_conversation_is_asked_about_in_the_past_tense(flow):
+    held = example(flow, "ber-om-hjelp")
+    md = doc(flow, held)
+    assert "Var dere minst to fra tjenestene i samtalen?" in md
+    assert "Hvem var med deg i samtalen?" in md
+    planned = example(flow, "uklar-bekymring")
+    assert "Blir dere minst to fra tjenestene i samtalen?" in doc(flow, planned)

@@ -92,6 +92,10 @@ class Step:
     # names, national identity numbers, addresses: never in a draft, a cache or an answers
     # record; only in a document the user asks for
     identifying: bool = False
+    # Ids the step had in earlier versions of the flow, and choice values renamed since
+    # ({old: new}): answers files and drafts written before still load (see `renamed`).
+    previous_ids: tuple[str, ...] = ()
+    previous_values: tuple[tuple[str, str], ...] = ()
 
     @property
     def asks(self) -> bool:
@@ -103,6 +107,22 @@ class Step:
             if c.value == value:
                 return c
         return None
+
+    def current_value(self, value: object) -> object:
+        """An answer written for an earlier version of the step, in today's values: a renamed
+        choice value becomes its new value (also inside a list). A bool matches the key
+        "true" or "false". Anything else is returned as it is."""
+        if not self.previous_values:
+            return value
+        renames = dict(self.previous_values)
+
+        def one(v: object) -> object:
+            key = ("true" if v else "false") if isinstance(v, bool) else v
+            return renames.get(key, v) if isinstance(key, str) else v
+
+        if isinstance(value, list | tuple):
+            return [one(v) for v in value]
+        return one(value)
 
 
 @dataclass(frozen=True)
@@ -126,11 +146,25 @@ class Flow:
     description: str = ""
     intro: str = ""
     path: str = ""
+    # Words a reader may not know, and what they mean: [flow.glossary], in the file's order.
+    glossary: dict[str, str] = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # Earlier ids of renamed steps (`previous_ids`) to today's id.
+    renamed: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.index:
             self.index.update({s.id: i for i, s in enumerate(self.steps)})
+        if not self.renamed:
+            self.renamed.update(
+                {old: s.id for s in self.steps for old in s.previous_ids if old not in self.index}
+            )
+
+    def current_id(self, step_id: str) -> str:
+        """Today's id of a step, given its id today or in an earlier version of the flow."""
+        if step_id in self.index:
+            return step_id
+        return self.renamed.get(step_id, step_id)
 
     def step(self, step_id: str) -> Step:
         return self.steps[self.index[step_id]]

@@ -141,9 +141,13 @@ def context(case: Case, fmt: str, keep: Callable[[str], str] | None = None) -> d
             # an identifying answer is in a document only where its template names it
             continue
         value = res.counted.get(sid)
+        prompt = step.prompt
+        if "{" in prompt:  # a question worded by earlier answers: as the user saw it
+            with _flow_text(flow, sid, "Spørsmålet"):
+                prompt = render_text(prompt, res.context).strip()
         row: dict[str, Any] = {
             "id": sid,
-            "spørsmål": step.prompt,
+            "spørsmål": prompt,
             "svar": shown(sid, value),
             "besvart": value is not None and value != [],
             "kilde": step.source,
