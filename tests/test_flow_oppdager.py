@@ -545,7 +545,13 @@ def test_an_adult_in_danger_has_a_path(flow):
     texts = info_texts(flow, answers)
     assert "akutt_barn_naa_info" not in texts
     adult = texts["akutt_voksen_info"]
-    for phrase in ("112", "113", "116 117", "psykisk helsearbeid og rusomsorg", "Har personen barn"):
+    for phrase in (
+        "112",
+        "113",
+        "116 117",
+        "psykisk helsearbeid og rusomsorg",
+        "Har personen barn",
+    ):
         assert phrase in adult, phrase
     assert "barnevern, politi, tjenesteområde psykisk helsearbeid og rusomsorg" in adult
     pregnant = info_texts(flow, answers | {"akutt_fare": "gravid"})["akutt_voksen_info"]
@@ -713,8 +719,9 @@ def test_husk_barnet_under_paragraph_10a_only_for_health_personnel(flow):
 def test_confidentiality_as_the_routine_says_it_and_what_sharing_means(flow):
     answers = example(flow, "uklar-bekymring")
     texts = info_texts(flow, answers)
-    assert "«Slike samtaler må skje innenfor gjeldende regler om taushetsplikt, og på" in (
-        texts["drofting_info"]
+    assert (
+        "«Slike samtaler må skje innenfor gjeldende regler om taushetsplikt, og på"
+        in (texts["drofting_info"])
     )
     answers["drofting_anonym"] = False
     shared = info_texts(flow, answers)["drofting_anonym_info"]

@@ -78,19 +78,29 @@ def read_answers_file(path: Path, flow: Flow) -> tuple[dict[str, Value | None], 
         raise AnswersError(f"{name}:{_line(text, 'svar')}: [svar] må være en tabell.")
     out: dict[str, Value | None] = {}
     found: list[str] = []
-    for sid, value in raw.items():
+    written: dict[str, str] = {}  # today's id -> the id the file used
+    for key, value in raw.items():
+        sid = flow.current_id(key)  # a step renamed since the file was written
         if not flow.has_step(sid):
             found.append(
-                f"{_where(name, text, sid)}: {sid}: "
+                f"{_where(name, text, key)}: {key}: "
                 f"Flyten «{flow.id}» har ikke noe steg med denne id-en."
             )
             continue
+        if sid in written:
+            found.append(
+                f"{_where(name, text, key)}: {key}: Steget «{sid}» er besvart to ganger i "
+                f"filen, som «{written[sid]}» og som «{key}» (steget het før «{key}»). "
+                "Behold ett av svarene."
+            )
+            continue
+        written[sid] = key
         step = flow.step(sid)
         if not step.asks:
             continue  # an info step: shown, never answered
         try:
             # the same rules as a typed answer: the type, then required, min, max and pattern
-            given = coerce(step, value)
+            given = coerce(step, step.current_value(value))
             if given is None or given == []:
                 if step.required:
                     continue  # not an answer: asked again, or reported as missing
@@ -101,7 +111,7 @@ def read_answers_file(path: Path, flow: Flow) -> tuple[dict[str, Value | None], 
             hint = ""
             if step.choices and "Tillatte" not in exc.message:
                 hint = f" Tillatte verdier: {allowed_values(step)}."
-            found.append(f"{_where(name, text, sid)}: {sid}: {exc.message}{hint}")
+            found.append(f"{_where(name, text, key)}: {sid}: {exc.message}{hint}")
     if found:
         raise AnswersError("\n".join(found))
     return out, date

@@ -76,28 +76,31 @@ def restore(draft: Draft, flow: Flow) -> Restored:
     answers: dict[str, Value | None] = {}
     gone: list[str] = []
     unfit: list[str] = []
-    for sid, value in draft.answers.items():
+    for key, value in draft.answers.items():
+        sid = flow.current_id(key)  # a step renamed since the draft was saved
         if not flow.has_step(sid):
-            gone.append(sid)
+            gone.append(key)
             continue
         step = flow.step(sid)
         if value is None:
             answers[sid] = None
             continue
         try:
-            answers[sid] = coerce(step, value)
+            answers[sid] = coerce(step, step.current_value(value))
         except InvalidValue:
             unfit.append(sid)
     scope = draft.scope
     if scope is not None:
-        scope = frozenset(s for s in scope if flow.has_step(s))
+        scope = frozenset(flow.current_id(s) for s in scope if flow.has_step(flow.current_id(s)))
     version_changed = draft.flow_version != flow.version
     fresh = Interview.start(flow, answers, scope)
-    trail = tuple(s for s in draft.trail if flow.has_step(s) and s in answers)
+    trail = tuple(
+        sid for s in draft.trail if flow.has_step(sid := flow.current_id(s)) and sid in answers
+    )
     if version_changed or gone or unfit:
         iv = replace(fresh, trail=trail)
     else:
-        cursor = draft.cursor
+        cursor = None if draft.cursor is None else flow.current_id(draft.cursor)
         if cursor is not None and cursor not in fresh.path:
             cursor = fresh.pending()
         iv = replace(

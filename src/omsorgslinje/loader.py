@@ -29,6 +29,7 @@ from .loader_fields import (
     check_names,
     check_text,
 )
+from .loader_names import check_renames, read_glossary, read_renames
 from .model import (
     GLOBAL_NAMES,
     STEP_TYPES,
@@ -228,6 +229,7 @@ def _step(
                 message=r.string(vraw, "message", "", n, sid) or None,
             )
 
+    previous_ids, previous_values = read_renames(r, raw, n, sid, choices)
     if sid is None or not stype or stype not in STEP_TYPES:
         return None
     default = raw.get("default")
@@ -263,6 +265,8 @@ def _step(
         actions=tuple(actions),
         line=line,
         identifying=r.boolean(raw, "identifying", n, sid, False),
+        previous_ids=previous_ids,
+        previous_values=previous_values,
     )
 
 
@@ -330,6 +334,7 @@ def build_partial(
     all_ids = {s["id"] for s in raw_steps if isinstance(s.get("id"), str)}
     earlier: set[str] = set()
     steps: list[Step] = []
+    numbered: list[tuple[int, Step]] = []
     kept: set[str] = set()
     for n, raw in enumerate(raw_steps):
         step = _step(r, n, raw, earlier, all_ids)
@@ -338,7 +343,9 @@ def build_partial(
             earlier.add(sid)
         if step is not None and step.id not in kept:
             steps.append(step)
+            numbered.append((n, step))
             kept.add(step.id)
+    check_renames(r, numbered)
     for doc in documents:
         if doc.when:
             r.span = r.idx.table_span(f"flow.documents.{doc.name}")
@@ -358,6 +365,7 @@ def build_partial(
         description=r.string(flow_table, "description", "", None, None),
         intro=r.string(flow_table, "intro", "", None, None),
         path=path,
+        glossary=read_glossary(r, flow_table),
     )
     return flow, r.problems
 

@@ -33,9 +33,20 @@ from .ui.console import say, warn
 from .values import Value
 
 
-def _missing_message(flow: Flow, missing: list[str]) -> str:
+def _missing_message(flow: Flow, missing: list[str], answers: dict[str, Value | None]) -> str:
+    from .engine import resolve
+    from .expr import render_text
+
+    context = resolve(flow, answers).context
+
+    def shown(prompt: str) -> str:  # a question worded by earlier answers, as it would be asked
+        try:
+            return render_text(prompt, context).strip() if "{" in prompt else prompt
+        except Exception:
+            return prompt
+
     lines = [f"Mangler svar på {len(missing)} påkrevde spørsmål i flyten «{flow.id}»:"]
-    lines += [f"  - {sid}: {flow.step(sid).prompt}" for sid in missing]
+    lines += [f"  - {sid}: {shown(flow.step(sid).prompt)}" for sid in missing]
     lines.append(
         "Legg svarene i [svar]-tabellen i svarfilen, eller svar på spørsmålene i en terminal "
         "(uten --ikke-interaktiv)."
@@ -194,7 +205,7 @@ def gather(
         return Interview.start(flow, answers, iv.scope), date, session
     answers, missing = _completed(flow, aset.answers, scope)
     if missing:
-        raise MissingAnswersError(_missing_message(flow, missing))
+        raise MissingAnswersError(_missing_message(flow, missing, answers))
     return Interview.start(flow, answers, scope), date, None
 
 

@@ -213,5 +213,5 @@ def review_rows(iv: Interview) -> list[tuple[str, str, str, str]]:
         answer = display(step, iv.counted.get(sid))
         # a text of several lines on one line, so the list keeps its shape
         answer = " / ".join(line.strip() for line in answer.splitlines() if line.strip())
-        rows.append((sid, step.section, step.prompt, answer))
+        rows.append((sid, step.section, as_shown(iv, step).prompt, answer))
     return rows
