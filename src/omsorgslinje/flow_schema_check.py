@@ -130,6 +130,51 @@ def validate_https___omsorgslinje_invalid_flow_schema_json___defs_step(data, cus
             data_keys.remove('validation')
             data__validation = data['validation']
             validate_https___omsorgslinje_invalid_flow_schema_json___defs_validation(data__validation, custom_formats, (name_prefix or 'data') + '.validation')
+        if 'previous_ids' in data_keys:
+            data_keys.remove('previous_ids')
+            data__previousids = data['previous_ids']
+            if not isinstance(data__previousids, (list, tuple)):
+                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.previous_ids must be array', name='' + (name_prefix or 'data') + '.previous_ids', rule='type')
+            data__previousids_is_list = isinstance(data__previousids, (list, tuple))
+            if data__previousids_is_list:
+
+                def fn(var):
+                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                data__previousids_len = len(data__previousids)
+                if data__previousids_len > len(set((fn(data__previousids_x) for data__previousids_x in data__previousids))):
+                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.previous_ids must contain unique items', name='' + (name_prefix or 'data') + '.previous_ids', rule='uniqueItems')
+                for data__previousids_x, data__previousids_item in enumerate(data__previousids):
+                    validate_https___omsorgslinje_invalid_flow_schema_json___defs_id(data__previousids_item, custom_formats, (name_prefix or 'data') + '.previous_ids[{data__previousids_x}]'.format(**locals()))
+        if 'previous_values' in data_keys:
+            data_keys.remove('previous_values')
+            data__previousvalues = data['previous_values']
+            if not isinstance(data__previousvalues, dict):
+                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.previous_values must be object', name='' + (name_prefix or 'data') + '.previous_values', rule='type')
+            data__previousvalues_is_dict = isinstance(data__previousvalues, dict)
+            if data__previousvalues_is_dict:
+                data__previousvalues_keys = set(data__previousvalues.keys())
+                for data__previousvalues_key in data__previousvalues_keys:
+                    if data__previousvalues_key not in []:
+                        data__previousvalues_value = data__previousvalues.get(data__previousvalues_key)
+                        if not isinstance(data__previousvalues_value, str):
+                            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.previous_values.{data__previousvalues_key}'.format(**locals()) + ' must be string', name='' + (name_prefix or 'data') + '.previous_values.{data__previousvalues_key}'.format(**locals()) + '', rule='type')
+                        if isinstance(data__previousvalues_value, str):
+                            data__previousvalues_value_len = len(data__previousvalues_value)
+                            if data__previousvalues_value_len < 1:
+                                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.previous_values.{data__previousvalues_key}'.format(**locals()) + ' must be longer than or equal to 1 characters', name='' + (name_prefix or 'data') + '.previous_values.{data__previousvalues_key}'.format(**locals()) + '', rule='minLength')
+                data__previousvalues_len = len(data__previousvalues)
+                if data__previousvalues_len != 0:
+                    data__previousvalues_property_names = True
+                    for data__previousvalues_key in data__previousvalues:
+                        try:
+                            if isinstance(data__previousvalues_key, str):
+                                data__previousvalues_key_len = len(data__previousvalues_key)
+                                if data__previousvalues_key_len < 1:
+                                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.previous_values must be longer than or equal to 1 characters', name='' + (name_prefix or 'data') + '.previous_values', rule='minLength')
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            data__previousvalues_property_names = False
+                    if not data__previousvalues_property_names:
+                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.previous_values must be named by propertyName definition', name='' + (name_prefix or 'data') + '.previous_values', rule='propertyNames')
         if 'actions' in data_keys:
             data_keys.remove('actions')
             data__actions = data['actions']
@@ -338,6 +383,36 @@ def validate_https___omsorgslinje_invalid_flow_schema_json___defs_flow(data, cus
             data__intro = data['intro']
             if not isinstance(data__intro, str):
                 raise JsonSchemaValueException('' + (name_prefix or 'data') + '.intro must be string', name='' + (name_prefix or 'data') + '.intro', rule='type')
+        if 'glossary' in data_keys:
+            data_keys.remove('glossary')
+            data__glossary = data['glossary']
+            if not isinstance(data__glossary, dict):
+                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.glossary must be object', name='' + (name_prefix or 'data') + '.glossary', rule='type')
+            data__glossary_is_dict = isinstance(data__glossary, dict)
+            if data__glossary_is_dict:
+                data__glossary_keys = set(data__glossary.keys())
+                for data__glossary_key in data__glossary_keys:
+                    if data__glossary_key not in []:
+                        data__glossary_value = data__glossary.get(data__glossary_key)
+                        if not isinstance(data__glossary_value, str):
+                            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.glossary.{data__glossary_key}'.format(**locals()) + ' must be string', name='' + (name_prefix or 'data') + '.glossary.{data__glossary_key}'.format(**locals()) + '', rule='type')
+                        if isinstance(data__glossary_value, str):
+                            data__glossary_value_len = len(data__glossary_value)
+                            if data__glossary_value_len < 1:
+                                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.glossary.{data__glossary_key}'.format(**locals()) + ' must be longer than or equal to 1 characters', name='' + (name_prefix or 'data') + '.glossary.{data__glossary_key}'.format(**locals()) + '', rule='minLength')
+                data__glossary_len = len(data__glossary)
+                if data__glossary_len != 0:
+                    data__glossary_property_names = True
+                    for data__glossary_key in data__glossary:
+                        try:
+                            if isinstance(data__glossary_key, str):
+                                data__glossary_key_len = len(data__glossary_key)
+                                if data__glossary_key_len < 1:
+                                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.glossary must be longer than or equal to 1 characters', name='' + (name_prefix or 'data') + '.glossary', rule='minLength')
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            data__glossary_property_names = False
+                    if not data__glossary_property_names:
+                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.glossary must be named by propertyName definition', name='' + (name_prefix or 'data') + '.glossary', rule='propertyNames')
         if 'documents' in data_keys:
             data_keys.remove('documents')
             data__documents = data['documents']

@@ -333,8 +333,7 @@ def build_partial(
         r.problem("Flyten har ingen steg ([[steps]]).")
     all_ids = {s["id"] for s in raw_steps if isinstance(s.get("id"), str)}
     earlier: set[str] = set()
-    steps: list[Step] = []
-    numbered: list[tuple[int, Step]] = []
+    numbered: list[tuple[int, Step]] = []  # the steps read, each with its number in the file
     kept: set[str] = set()
     for n, raw in enumerate(raw_steps):
         step = _step(r, n, raw, earlier, all_ids)
@@ -342,7 +341,6 @@ def build_partial(
         if isinstance(sid, str):
             earlier.add(sid)
         if step is not None and step.id not in kept:
-            steps.append(step)
             numbered.append((n, step))
             kept.add(step.id)
     check_renames(r, numbered)
@@ -360,7 +358,7 @@ def build_partial(
         title=title,
         version=version,
         source=source,
-        steps=tuple(steps),
+        steps=tuple(step for _, step in numbered),
         documents=documents,
         description=r.string(flow_table, "description", "", None, None),
         intro=r.string(flow_table, "intro", "", None, None),
