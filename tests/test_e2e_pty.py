@@ -366,8 +366,8 @@ TEXTS = {
     "Hva er rollen din?": "Testrolle før endring",
     "Hvilken tjeneste eller enhet": "Helsestasjonen",
     "Initialer eller saksreferanse": "K.N.",
-    "Hvilket telefonnummer": "12 34 56 78",
-    "Hvilken e-postadresse": "melder@kommune.example",
+    "Telefonnummeret ditt": "12 34 56 78",
+    "E-postadressen din": "melder@kommune.example",
 }
 
 

@@ -179,3 +179,28 @@ def test_identifying_answers_only_in_the_report_replayed(
         assert r.returncode == 0, r.stderr
         assert not [m for m in MARKERS.values() if m in r.stdout], fmt
     assert found_in(home) == {}
+
+
+def test_interrupted_at_the_review_the_identifying_questions_come_again(
+    spawn: Callable[..., Session], tmp_path: Path, home: Path
+) -> None:
+    """A draft stopped at the review has every other answer; the identifying ones were never
+    saved, so resuming asks them again (and says why) instead of writing a report without them."""
+    out = tmp_path / "sak"
+    s = spawn("oppdager", "--svar", identity_choice(tmp_path, "melding"), "--ut-mappe", out)
+    assert len(answer(s)) == len(MARKERS)
+    s.ready(REVIEW)
+    s.send("\x03")
+    code, _ = s.end()
+    assert code == 130
+    assert found_in(home) == {}
+    s = spawn("utkast", "fortsett")
+    s.expect(loose("Navn, fødselsnummer og adresser lagres aldri i utkastet"))
+    met = answer(s)
+    assert len(met) == len(MARKERS), met
+    s.ready(REVIEW)
+    s.send(ENTER)
+    assert s.finish() == 0, screen(s.text)[-2000:]
+    hits = found_in(out)
+    assert set(hits) == set(MARKERS.values())
+    assert found_in(home) == {}

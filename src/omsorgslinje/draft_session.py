@@ -7,7 +7,7 @@ longer has or accepts (by step id, never the answer).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,8 @@ class Restored:
     gone: list[str]  # steps answered in the draft that the flow no longer has
     unfit: list[str]  # steps whose saved answer the flow no longer accepts
     version_changed: bool
+    # identifying steps (never saved) before the point reached: asked again
+    asked_again: list[str] = field(default_factory=list)
 
     @property
     def lost(self) -> list[str]:
@@ -106,7 +108,15 @@ def restore(draft: Draft, flow: Flow) -> Restored:
         iv = replace(
             fresh, cursor=cursor, trail=trail, editing=draft.editing and cursor is not None
         )
-    return Restored(iv, gone, unfit, version_changed)
+    # identifying answers are never in a draft: those the user had given are asked again,
+    # beginning with the first, before the interview goes on from where it stopped
+    stop = len(flow.steps) if iv.cursor is None else flow.index[iv.cursor]
+    again = [
+        s for s in iv.path if flow.step(s).identifying and s not in answers and flow.index[s] < stop
+    ]
+    if again:
+        iv = replace(iv, cursor=again[0], editing=False, revisiting=False)
+    return Restored(iv, gone, unfit, version_changed, again)
 
 
 # -- settings ----------------------------------------------------------------------------------
@@ -225,4 +235,9 @@ def describe_lost(restored: Restored, draft: Draft, copy: Path | None) -> list[s
         )
     if copy is not None and restored.lost:
         lines.append(f"Utkastet slik det var, er tatt vare på i {copy}.")
+    if restored.asked_again:
+        lines.append(
+            "Navn, fødselsnummer og adresser lagres aldri i utkastet: du blir spurt om dem "
+            f"igjen ({len(restored.asked_again)} spørsmål)."
+        )
     return lines
