@@ -237,7 +237,6 @@ def describe_lost(restored: Restored, draft: Draft, copy: Path | None) -> list[s
         lines.append(f"Utkastet slik det var, er tatt vare på i {copy}.")
     if restored.asked_again:
         lines.append(
-            "Navn, fødselsnummer og adresser lagres aldri i utkastet: du blir spurt om dem "
-            f"igjen ({len(restored.asked_again)} spørsmål)."
+            "Navn, fødselsnummer og adresser lagres aldri i utkastet: du blir spurt om dem igjen."
         )
     return lines
