@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CliResult
-from ptyhelp import ENTER, INFO, LIST, PROGRESS, REVIEW, SUBMIT_TEXTAREA, Session, loose, screen
+from ptyhelp import ENTER, INFO, LIST, PROGRESS, SUBMIT_TEXTAREA, Session, loose, screen
 
 ROOT = Path(__file__).resolve().parent.parent
 Run = Callable[..., CliResult]
@@ -31,7 +31,15 @@ MARKERS = {
     "Navnet på den andre forelderen": "Far Merkelappfar",
     "Telefonnummeret til den andre forelderen": "91234567",
 }
-KINDS = [INFO, LIST, "(mellomrom velger", "(dd.mm.åååå", "(tall", "(flere linjer", "(< tilbake"]
+KINDS = [
+    INFO,
+    "mellomrom krysser av",
+    LIST,
+    "dd.mm.åååå, eller",
+    "Et tall ·",
+    "Flere linjer:",
+    "< tilbake",
+]
 
 
 @pytest.fixture
@@ -78,12 +86,14 @@ def answer(s: Session, *, stop_after: int | None = None) -> list[str]:
         if marker is not None:
             met.append(question)
             s.send("\x15" + marker + ENTER)
-        elif kind == "(flere linjer":
+        elif kind == "Flere linjer:":
             s.send(SUBMIT_TEXTAREA)
-        elif kind in ("(dd.mm.åååå", "(tall", "(< tilbake"):
-            s.send("\x15" + ENTER)
-        else:
+        elif kind in (LIST, "mellomrom krysser av"):
+            s.send("1" + ENTER)
+        elif kind == INFO:
             s.send(ENTER)
+        else:
+            s.send("\x15" + ENTER)
     raise AssertionError("kom aldri til gjennomgangen")
 
 
@@ -120,8 +130,8 @@ def test_identifying_answers_only_in_the_report_interactive(
     s = spawn("utkast", "fortsett")
     met = answer(s)
     assert len(met) == len(MARKERS), met
-    s.ready(REVIEW)
-    s.send(ENTER)
+    s.review()
+    s.send("1" + ENTER)
     assert s.finish() == 0, screen(s.text)[-2000:]
     assert found_in(home) == {}, "identifiserende svar i hjemmemappen"
     hits = found_in(out)
@@ -189,7 +199,7 @@ def test_interrupted_at_the_review_the_identifying_questions_come_again(
     out = tmp_path / "sak"
     s = spawn("oppdager", "--svar", identity_choice(tmp_path, "melding"), "--ut-mappe", out)
     assert len(answer(s)) == len(MARKERS)
-    s.ready(REVIEW)
+    s.review()
     s.send("\x03")
     code, _ = s.end()
     assert code == 130
@@ -198,8 +208,8 @@ def test_interrupted_at_the_review_the_identifying_questions_come_again(
     s.expect(loose("Navn, fødselsnummer og adresser lagres aldri i utkastet"))
     met = answer(s)
     assert len(met) == len(MARKERS), met
-    s.ready(REVIEW)
-    s.send(ENTER)
+    s.review()
+    s.send("1" + ENTER)
     assert s.finish() == 0, screen(s.text)[-2000:]
     hits = found_in(out)
     assert set(hits) == set(MARKERS.values())
