@@ -33,6 +33,7 @@ pytestmark = [pytest.mark.interrupt, pytest.mark.pty]
 DATE = "20.11.2026"
 ASK = r"(?:Spørsmål \d+\b|Til informasjon)"
 REVIEW = "Skriv ja for å lage dokumentene"
+NOTHING = "Ingen spørsmål var besvart ennå, så det er ikke lagret noe utkast."
 SAVED = re.compile(r"Avbrutt\. Svarene er lagret som utkast ([a-z0-9-]+); fortsett med")
 
 
@@ -151,12 +152,17 @@ def interrupt_and_resume(
     first.drive(script, stop=stop)
     code, output = first.finish()
     assert code == 130, output
-    saved = SAVED.search(output)
-    assert saved, output
-    assert [p.stem for p in drafts_in(home)] == [saved.group(1)]
     assert not out.exists()
-    second = run_pty("utkast", "fortsett")  # the newest draft; the options it was started with
-    second.drive(script, start=stop)
+    saved = SAVED.search(output)
+    if saved is None:  # nothing answered yet (only information read): nothing to keep
+        assert NOTHING in output, output
+        assert stop <= 1 and drafts_in(home) == []
+        second = run_pty(*args, "--enkel", "--dato", DATE, "--ut", out)
+        second.drive(script)
+    else:
+        assert [p.stem for p in drafts_in(home)] == [saved.group(1)]
+        second = run_pty("utkast", "fortsett")  # the newest draft; the options it had
+        second.drive(script, start=stop)
     code, output = second.finish()
     assert code == 0, output
     assert drafts_in(home) == []  # the documents are written: the draft is gone
@@ -194,8 +200,12 @@ def test_ctrl_c_at_every_prompt_of_oppdager_then_resume_gives_the_same_note(
     s.drive(script, stop=0)
     code, output = s.finish()
     assert code == 130, output
+    assert NOTHING in output and drafts_in(home) == []  # nothing answered: nothing kept
     for stop in range(1, len(script) + 1):
-        s = run_pty("utkast", "fortsett")
+        if stop == 1:  # no draft yet: start anew
+            s = run_pty("oppdager", "--enkel", "--dato", DATE, "--ut", out)
+        else:
+            s = run_pty("utkast", "fortsett")
         s.drive(script, start=stop - 1, stop=stop)
         code, output = s.finish()
         assert code == 130, f"spørsmål {stop + 1}: {output}"
@@ -324,6 +334,8 @@ def test_ctrl_d_in_plain_mode_keeps_the_draft(run_pty: Any, home: Path, flow_fil
     s.child.expect(ASK)
     s.child.sendline("")
     s.child.expect("Initialer")
+    s.child.sendline("AB")
+    s.child.expect("Skriv 1, 2 eller 3")
     s.child.sendeof()
     code, output = s.finish()
     assert code == 130
@@ -365,7 +377,7 @@ def test_declining_starts_anew_and_keeps_the_old_draft(
     s.child.expect(r"Fortsette utkastet\?")
     s.child.sendline("nei")
     s.child.expect("Starter")
-    s.drive(prove_script, stop=1)
+    s.drive(prove_script, stop=2)  # initials given: there is something to keep
     assert s.finish()[0] == 130
     assert old in drafts_in(home) and len(drafts_in(home)) == 2
 

@@ -55,6 +55,8 @@ class Draft:
     total: int = 0
     options: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    # text being typed when the interview stopped, by step id: back in its box on resume
+    typing: dict[str, str] = field(default_factory=dict)
 
 
 def now() -> _dt.datetime:
@@ -99,6 +101,8 @@ def to_toml(draft: Draft) -> str:
         "valg": {k: v for k, v in draft.options.items() if v is not None},
         "svar": {sid: v for sid, v in draft.answers.items() if v is not None},
     }
+    if draft.typing:
+        doc["under_arbeid"] = dict(draft.typing)
     return tomli_w.dumps(doc)
 
 
@@ -156,6 +160,9 @@ def from_toml(text: str, path: Path | None = None) -> Draft:
         total=_get(meta, "antall", int, 0),
         options=_get(data, "valg", dict, {}),
         path=path,
+        typing={
+            k: v for k, v in _get(data, "under_arbeid", dict, {}).items() if isinstance(v, str)
+        },
     )
 
 

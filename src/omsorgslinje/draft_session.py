@@ -154,8 +154,26 @@ class DraftSession:
         return self.store.path_of(self.draft.id)
 
     def save(self, iv: Interview) -> None:
-        global ACTIVE
+        """After every move: the answers and where the interview stands. A draft with no
+        question answered and nothing typed is not written (there is nothing to keep)."""
         self.draft = capture(self.draft, iv)
+        self.draft.typing = {}
+        self._write()
+
+    def save_typing(self, step_id: str, text: str) -> None:
+        """The text being typed at `step_id` (every few seconds, and on any interruption),
+        so that an interruption loses at most seconds. Never for an identifying step."""
+        self.draft.typing = {step_id: text} if text.strip() else {}
+        self._write()
+
+    @property
+    def empty(self) -> bool:
+        return self.draft.answered == 0 and not self.draft.typing
+
+    def _write(self) -> None:
+        global ACTIVE
+        if self.empty and not self.draft.path and not self.saved:
+            return
         if self.lost:
             self.unsaved += 1
             return
@@ -198,12 +216,23 @@ class DraftSession:
         self.lock.release()
         ACTIVE = None
 
+    def drop_if_empty(self) -> bool:
+        """On an interruption: a draft with nothing answered and nothing typed is not kept."""
+        if not self.empty:
+            return False
+        if self.saved or self.path.exists():
+            self.delete()
+        self.saved = False
+        return True
+
     def how_to_go_on(self) -> str:
         if self.lost:
             return (
                 f"Utkastet {self.id} ble tatt over eller slettet i et annet vindu; "
                 f"{self.unsaved} svar gitt her etter det er ikke lagret."
             )
+        if self.empty and not self.saved:
+            return "Ingen spørsmål var besvart ennå, så det er ikke lagret noe utkast."
         if self.failed or not self.saved:
             return self._not_saved()
         return (

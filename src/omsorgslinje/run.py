@@ -9,6 +9,7 @@ in `run_documents.py`; this module gathers the answers and runs a flow or a draf
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from pathlib import Path
 
 from .answers import merge
@@ -155,8 +156,13 @@ def _interview(
     if not opts.no_draft:
         draft = draft or _new_draft(flow, date, opts)
         draft.flow_version = flow.version
+        typed = {k: v for k, v in draft.typing.items() if not flow.identifying(k)}
         session = DraftSession(store, draft, warn, take_over=opts.take_over)
         session.save(iv)
+        # text typed before an interruption goes back in its box; text being typed reaches
+        # the draft every few seconds
+        front.typed = typed  # type: ignore[attr-defined]
+        front.on_typing = _typing_saver(flow, session)  # type: ignore[attr-defined]
     from .ui.signals import Signalled, stopped_cleanly
 
     try:
@@ -168,10 +174,31 @@ def _interview(
                 resumed=resumed,
             )
     except (KeyboardInterrupt, EOFError):
+        _keep_typing(flow, front, session)
         raise Interrupted(_stopped(session)) from None
     except Signalled as sig:
+        _keep_typing(flow, front, session)
         raise Interrupted(_stopped(session, "Avsluttet."), 128 + sig.signum) from None
     return iv, date, session
+
+
+def _typing_saver(flow: Flow, session: DraftSession) -> Callable[[str, str], None]:
+    def save(step_id: str, text: str) -> None:
+        if not flow.identifying(step_id):
+            session.save_typing(step_id, text)
+
+    return save
+
+
+def _keep_typing(flow: Flow, front: object, session: DraftSession | None) -> None:
+    """On any interruption: the text being typed into the draft; then a draft with nothing
+    in it is not kept."""
+    if session is None:
+        return
+    unsaved = getattr(front, "unsaved", None)
+    if unsaved and not flow.identifying(unsaved[0]):
+        session.save_typing(*unsaved)
+    session.drop_if_empty()
 
 
 def gather(

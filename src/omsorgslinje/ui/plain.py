@@ -19,6 +19,10 @@ class PlainFrontEnd:
     def __init__(self, stdin: TextIO | None = None, out: TextIO | None = None) -> None:
         self.stdin = stdin or sys.stdin
         self.out = out or sys.stderr
+        # lines of a multi-line answer entered so far: (step id, text), kept on interruption
+        self.unsaved: tuple[str, str] | None = None
+        # texts typed before an interruption, offered again on resume
+        self.typed: dict[str, str] = {}
 
     def write(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -67,10 +71,11 @@ class PlainFrontEnd:
         if step.type in ("select", "multiselect", "confirm"):
             return self._choose(step, current)
         if step.type == "textarea":
-            shown = as_input(step, current)
+            shown = as_input(step, current) or self.typed.get(step.id, "")
             self.write(step.prompt)
             if shown:
-                self.write(f"[Nå: {shown}]  (Enter på første linje beholder dette)")
+                what = "Nå" if current is not None else "Det du skrev før avbruddet"
+                self.write(f"[{what}: {shown}]  (Enter på første linje beholder dette)")
             self.write("Skriv teksten. Avslutt med en tom linje.")
             lines: list[str] = []
             while True:
@@ -82,6 +87,9 @@ class PlainFrontEnd:
                 if not line.strip():
                     break
                 lines.append(line)
+                self.unsaved = (step.id, "\n".join(lines))
+            self.unsaved = None
+            self.typed.pop(step.id, None)
             return "\n".join(lines) if lines else shown
         hint = {"date": " (dd.mm.åååå, «i dag» eller «i morgen»)", "number": " (tall)"}.get(
             step.type, ""
