@@ -971,3 +971,18 @@ def test_a_draft_not_to_be_sent_carries_no_beon_record(flow):
     assert "**Skal ikke sendes:**" in draft
     assert "ikke er vurdert (BEON)" not in draft
     assert beon_warning_in(doc(flow, answers, "referat"))
+
+
+def test_g_reason_asks_for_the_measures_not_considered(flow):
+    breach = answers_of(flow, BEON)
+    # the front ends answer an info step with True (read)
+    iv = _interview_at(flow, breach, "tiltak_g").answer("valgt").answer(True)
+    assert iv.cursor == "tiltak_g_begrunnelse"
+    from omsorgslinje.expr import render_text
+
+    shown = render_text(iv.step.prompt, dict(iv.resolution.context))
+    assert "hvorfor tiltakene som står som «Ikke vurdert ennå», ikke er vurdert" in shown
+    full = answers_of(flow, FULL)
+    iv = _interview_at(flow, full, "tiltak_g").answer("valgt")
+    assert iv.cursor == "tiltak_g_begrunnelse"
+    assert render_text(iv.step.prompt, dict(iv.resolution.context)) == "G) Hvorfor?"
