@@ -95,8 +95,8 @@ class StepInfo:
 
     @property
     def key(self) -> str:
-        """The beginning of the question, as the screen shows it."""
-        return norm(self.prompt)[:40]
+        """The beginning of the question, as the screen shows it (before any `{% ... %}`)."""
+        return norm(re.split(r"\{[%{]", self.prompt)[0])[:40]
 
 
 def _load_steps() -> dict[str, StepInfo]:

@@ -986,3 +986,13 @@ def test_g_reason_asks_for_the_measures_not_considered(flow):
     iv = _interview_at(flow, full, "tiltak_g").answer("valgt")
     assert iv.cursor == "tiltak_g_begrunnelse"
     assert render_text(iv.step.prompt, dict(iv.resolution.context)) == "G) Hvorfor?"
+
+
+def test_the_word_list_explains_the_routines_words(flow):
+    words = {k.lower(): v for k, v in flow.glossary.items()}
+    stab = _flat(words["stabilisering"])
+    assert "etter avrusningen" in stab and "kartlegge" in stab and "tiltak C" in stab
+    assert "unntatt avrusning og stabilisering" in words["sekundærhenvisning"]
+    assert words["pam"] == "Psykiatrisk akuttmottak."
+    assert "ingen rangering" in words["beon"] and "billigere" not in words["beon"]
+    assert "med kopi til henviser" in words["dips"]
