@@ -792,6 +792,9 @@ def test_small_things(flow):
     assert flow.step("pasient_ref").source.startswith("Veiviserens råd")
     for path in [FLOW_PATH, *HENVISNING_TEMPLATES]:
         assert "barneverntjenesten" not in path.read_text(encoding="utf-8"), path
+    # «Husk barnet» is Lillehammer's local procedure, not the Bergen routine's
+    assert "Husk barnet" not in text
+    assert "§ 10a" in flow.step("barn").help
 
 
 # issue 10: shared template pieces --------------------------------------------------------------
