@@ -609,3 +609,47 @@ def test_henvisning_childrens_duty_gives_the_barnevern_numbers(tmp_path: Path) -
         "Ring barnevernstjenesten på 11 22 33 44 (mandag–fredag 08.00–15.30). Utenfor "
         "åpningstiden: barnevernvakten på 55 66 77 88." in text
     )
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        (
+            "1",  # a child in danger
+            [
+                "Ring barnevernstjenesten på 11 22 33 44 (mandag–fredag 08.00–15.30). "
+                "Utenfor åpningstiden: barnevernvakten på 55 66 77 88."
+            ],
+        ),
+        (
+            "3",  # an adult in danger
+            [
+                "ellers ring legevakten på 116 117.",
+                "Videre oppfølging: kontakt tjenesteområdet psykisk helsearbeid og rusomsorg "
+                "(telefonnummeret finner du på www.provik.invalid).",
+                "ring barnevernstjenesten på 11 22 33 44",
+            ],
+        ),
+    ],
+    ids=["barn", "voksen"],
+)
+def test_oppdager_acute_panel_gives_the_profiles_numbers(
+    script: str, cli_env: dict[str, str], tmp_path: Path, choice: str, expected: list[str]
+) -> None:
+    from ptyhelp import ENTER, Session, loose
+
+    profile = _profile(tmp_path)
+    s = Session(
+        f"exec {script} oppdager --enkel --uten-utkast --kommune {profile} > /dev/null",
+        cli_env,
+        tmp_path,
+        dimensions=(40, 100),
+    )
+    try:
+        s.expect("Er noen i akutt fare nå")
+        s.expect(": ")
+        s.send(choice + ENTER)
+        for text in expected:
+            s.expect(loose(text))
+    finally:
+        s.close()
