@@ -21,7 +21,7 @@ from typing import Any
 import pexpect
 import pytest
 from conftest import PROVE_ANSWERS, mode, real_flow
-from ptyhelp import Session
+from ptyhelp import Session, screen
 
 from omsorgslinje.engine import Interview
 from omsorgslinje.loader import load_flow
@@ -418,17 +418,31 @@ def assert_kept_after_failure(code: int | None, output: str, home: Path, *expect
     return draft.stem
 
 
-def test_out_dir_under_a_file_fails_keeps_the_draft_and_can_be_finished_elsewhere(
+def test_out_dir_under_a_file_is_refused_before_the_first_question(
     run_pty: Any, home: Path, tmp_path: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
     blocker = tmp_path / "fil"
     blocker.write_text("")
     s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut-mappe", blocker / "notater")
-    s.drive(prove_script)
     code, output = s.finish()
-    draft_id = assert_kept_after_failure(
-        code, output, home, "Kunne ikke lage mappen", "ikke en mappe"
-    )
+    assert code == 1, output
+    assert "ikke en mappe" in output and "Spørsmål" not in output
+    assert drafts_in(home) == []
+
+    # a folder that goes away while the interview goes on: refused at the end, the draft kept
+    gone = tmp_path / "borte"
+    gone.mkdir()
+    s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut-mappe", gone / "notater")
+    for i in range(len(prove_script)):
+        s.child.expect(ASK)
+        for line in prove_script[i]:
+            s.child.sendline(line)
+    s.child.expect(REVIEW)
+    gone.rmdir()
+    gone.write_text("")
+    s.child.sendline("ja")
+    code, output = s.finish()
+    draft_id = assert_kept_after_failure(code, output, home, "Kunne ikke lage mappen")
     assert "Jordmor" not in output.split("Kunne ikke lage mappen")[1]  # no answer in the message
 
     good = tmp_path / "notater"
@@ -464,6 +478,57 @@ def test_stdout_on_a_full_disk(
     assert "Exception ignored" not in output
 
 
+def test_a_broken_pipe_is_an_error_and_keeps_the_draft(
+    script: str,
+    cli_env: dict[str, str],
+    home: Path,
+    tmp_path: Path,
+    flow_file: Path,
+    prove_script: list[list[str]],
+) -> None:
+    """`| pbcopy` where there is none: the reader is gone before the document is written.
+    It used to end with exit 0, the document nowhere and the draft deleted."""
+    command = (
+        f"'{script}' start '{flow_file}' --enkel --dato {DATE} | true; "
+        'echo "kode=${PIPESTATUS[0]}"'
+    )
+    s = Run(["/bin/bash", "-c", command], cli_env, tmp_path)
+    s.drive(prove_script)
+    s.child.expect(r"kode=(\d+)")
+    output = screen(s.text)
+    code = int(s.child.match.group(1))
+    draft_id = assert_kept_after_failure(code, output, home, "Standard ut ble lukket")
+    assert f"utkast fortsett {draft_id} --ut FIL" in " ".join(output.split())
+    out = tmp_path / "notat.md"
+    s = Run([script, "utkast", "fortsett", draft_id, "--ut", str(out)], cli_env, tmp_path)
+    s.child.expect(REVIEW)
+    s.child.sendline("ja")
+    assert s.finish()[0] == 0
+    assert out.read_text(encoding="utf-8").startswith("# Journalnotat")
+
+
+@pytest.mark.parametrize(
+    ("option", "make", "message"),
+    [
+        ("--ut", lambda t: t / "finnes-ikke" / "notat.md", "finnes ikke"),
+        ("--ut", lambda t: t, "er en mappe"),
+        ("--ut-mappe", lambda t: t / "a" / "b", "finnes ikke"),
+        ("--ut-mappe", lambda t: t, "prove-svar.toml"),
+    ],
+    ids=["ut-uten-mappe", "ut-er-mappe", "ut-mappe-uten-forelder", "ut-mappe-med-filer"],
+)
+def test_where_the_documents_go_is_checked_before_the_first_question(
+    run_pty: Any, home: Path, tmp_path: Path, flow_file: Path, option: str, make: Any, message: str
+) -> None:
+    (tmp_path / "prove-svar.toml").write_text("fra før", encoding="utf-8")
+    s = run_pty("start", flow_file, "--enkel", option, make(tmp_path))
+    code, output = s.finish()
+    assert code == 1, output
+    assert message in " ".join(screen(output).split())
+    assert "Spørsmål" not in output and "Til informasjon" not in output
+    assert drafts_in(home) == []
+
+
 def test_out_file_on_a_full_disk(
     run_pty: Any, home: Path, flow_file: Path, prove_script: list[list[str]]
 ) -> None:
@@ -481,6 +546,10 @@ def test_no_permission_even_for_root(
     if not Path("/sys").is_dir() or (os.access("/sys", os.W_OK) and os.geteuid() != 0):
         pytest.skip("trenger /sys (Linux)")
     s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut", target)
+    if not os.access("/sys", os.W_OK):  # refused before the first question
+        code, output = s.finish()
+        assert code == 1 and "skrivetilgang" in output and drafts_in(home) == [], output
+        return
     s.drive(prove_script)
     code, output = s.finish()
     if code == 0:  # pragma: no cover - a system where /sys takes files
@@ -499,9 +568,8 @@ def test_read_only_directory(
     locked.chmod(0o500)
     try:
         s = run_pty("start", flow_file, "--enkel", "--dato", DATE, "--ut", locked / "notat.md")
-        s.drive(prove_script)
-        code, output = s.finish()
-        assert_kept_after_failure(code, output, home, "skrivetilgang")
+        code, output = s.finish()  # refused before the first question
+        assert code == 1 and "skrivetilgang" in output and drafts_in(home) == [], output
         assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o700)

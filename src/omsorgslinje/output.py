@@ -197,8 +197,13 @@ def write_stdout(text: str | bytes) -> None:
             sys.stdout.write(text)
             sys.stdout.flush()
     except BrokenPipeError:
-        # the reader went away (e.g. `| head`); nothing more to say
+        # the reader went away (`| pbcopy` where there is none, `| head`): the document did
+        # not arrive whole, which is an error (the draft is kept)
         _silence_stdout()
+        raise WriteError(
+            "Standard ut ble lukket før hele dokumentet var skrevet (programmet etter | "
+            "finnes ikke eller sluttet å lese)."
+        ) from None
     except OSError as exc:
         _silence_stdout()
         raise WriteError(f"Kunne ikke skrive til standard ut: {reason(exc)}.") from None

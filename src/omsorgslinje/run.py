@@ -23,6 +23,7 @@ from .model import Flow
 from .run_documents import emit
 from .run_options import (
     RunOptions,
+    check_destination,
     draft_options,
     interactive_wanted,
     precheck,
@@ -255,7 +256,11 @@ def _finish(
         emit(flow, iv, date, opts)
     except OmsorgslinjeError as exc:
         if session is not None and session.path.exists():
-            exc.message = f"{exc.message}\n{session.how_to_go_on()}"
+            exc.message = (
+                f"{exc.message}\nSvarene er tatt vare på i utkastet {session.path}. "
+                f"Dokumentet får du med `omsorgslinje utkast fortsett {session.id} --ut FIL` "
+                "(eller --ut-mappe MAPPE)."
+            )
         raise
     if session is not None:
         if opts.keep_draft:
@@ -279,6 +284,7 @@ def run_flow(ref: str, opts: RunOptions) -> int:
     _use_profile(opts)
     _clean_up(DraftStore())
     flow = resolve_flow(ref)
+    check_destination(opts, flow)
     iv, date, session = gather(flow, opts)
     return _finish(flow, iv, date, opts, session)
 
@@ -332,6 +338,15 @@ def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
         )
         raise
     flow = flow_of(draft)
+    try:
+        check_destination(opts, flow)
+    except OmsorgslinjeError as exc:
+        exc.message += (
+            f"\nUtkastet {draft.id} er ikke endret; fortsett med "
+            f"`omsorgslinje utkast fortsett {draft.id}` og andre valg (--ut, --ut-mappe, "
+            "--overskriv)."
+        )
+        raise
     draft.options = draft_options(opts)
     iv, date, session = gather(flow, opts, resume=draft)
     return _finish(flow, iv, date, opts, session)

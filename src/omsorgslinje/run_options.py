@@ -178,3 +178,48 @@ def precheck(opts: RunOptions) -> None:
             f"Filen {opts.out} finnes fra før. Bruk --overskriv for å erstatte den, "
             "eller velg et annet navn."
         )
+
+
+def check_destination(opts: RunOptions, flow: Flow) -> None:
+    """Where the documents go is checked before the first question, not after forty answers:
+    the folder of --ut exists and can be written, --ut is not a folder; --ut-mappe is a folder
+    that can be written (or can be made), and none of the files the flow could write there
+    exists without --overskriv."""
+    from .errors import WriteError
+
+    def writable(folder: Path, what: str) -> None:
+        if not folder.exists():
+            raise WriteError(f"Mappen {folder} finnes ikke, så {what} kan ikke skrives der.")
+        if not folder.is_dir():
+            raise WriteError(f"{folder} er ikke en mappe, så {what} kan ikke skrives der.")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise WriteError(f"Du har ikke skrivetilgang til mappen {folder}.")
+
+    if opts.out is not None:
+        if opts.out.is_dir():
+            raise WriteError(f"{opts.out} er en mappe. Bruk --ut-mappe for en mappe.")
+        writable(opts.out.absolute().parent, str(opts.out))
+    if opts.out_dir is not None and not opts.parts:
+        folder = opts.out_dir
+        if folder.exists():
+            writable(folder, "dokumentene")
+        else:
+            parent = folder.absolute().parent
+            writable(parent, f"mappen {folder}")
+        if opts.overwrite or not folder.is_dir():
+            return
+        from .run_documents import EXTENSIONS
+
+        ext = EXTENSIONS.get(opts.fmt, opts.fmt)
+        names = [f"{d.filename or d.name}.{ext}" for d in flow.documents]
+        if opts.document:
+            names = [
+                n for n, d in zip(names, flow.documents, strict=True) if d.name == opts.document
+            ]
+        names.append(f"{flow.id}-svar.toml")
+        there = [n for n in names if (folder / n).exists()]
+        if there:
+            raise WriteError(
+                f"Mappen {folder} har allerede {', '.join(there)}. Bruk --overskriv for å "
+                "erstatte, eller velg en annen mappe."
+            )
