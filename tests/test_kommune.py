@@ -267,6 +267,10 @@ def test_ring_gives_the_profiles_numbers(tmp_path: Path) -> None:
 
 def test_missing_number_gives_the_honest_text(tmp_path: Path) -> None:
     kommune.activate(kommune.select("lillehammer", {}))
+    assert render_text('{{ kommune.ring("barnevernstjenesten", vakt="barnevernvakt") }}', {}) == (
+        "Ring barnevernstjenesten, utenfor kontortid barnevernvakten (telefonnumrene finner du "
+        "på www.lillehammer.kommune.no; er noen i fare nå, ring 112)."
+    )
     text = render_text('{{ kommune.ring("barnevernvakt") }}', {})
     assert text == (
         "Ring barnevernvakten (telefonnummeret finner du på www.lillehammer.kommune.no; "
@@ -354,7 +358,10 @@ def _case_text(flow_name: str, example: str, changes: dict[str, object], doc: st
 def test_report_not_made_gives_the_numbers_in_the_next_steps(tmp_path: Path) -> None:
     not_yet = {"barnevern_meldt": "ikke_enda"}
     without = _case_text("oppdager", "oppdager-akutt", not_yet, "notat")
-    assert "barnevernstjenesten (telefonnummeret finner du på kommunens nettside)" in without
+    assert (
+        "Ring barnevernstjenesten, utenfor kontortid barnevernvakten (telefonnumrene finner du "
+        "på kommunens nettside; er noen i fare nå, ring 112)." in " ".join(without.split())
+    )
     kommune.activate(kommune.select(str(_profile(tmp_path)), {}))
     text = _case_text("oppdager", "oppdager-akutt", not_yet, "notat")
     assert "barnevernstjenesten på 11 22 33 44" in text

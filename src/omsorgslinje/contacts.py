@@ -171,12 +171,22 @@ class Contacts:
         """«Ring barnevernvakten på 12 34 56 78.» Where there is no number, the text says where
         to find it. With `vakt`, the service that answers outside office hours follows."""
         c = self._contact(key)
-        text = f"{verb} {c.name}{self._number(c, key)}"
         if vakt is not None:
             v = self._contact(vakt)
+            where = self._where(key)
+            if not c.phone and not v.phone and where == self._where(vakt):
+                # neither number known, both in the same place: say it once
+                danger = any(k in KNOWN and KNOWN[k].danger for k in (key, vakt))
+                return (
+                    f"{verb} {c.name}, utenfor kontortid {v.name} (telefonnumrene finner du på "
+                    f"{where}" + ("; er noen i fare nå, ring 112" if danger else "") + ")."
+                )
             after = "åpningstiden" if c.hours else "kontortid"
-            text += f". Utenfor {after}: {v.name}{self._number(v, vakt)}"
-        return text + "."
+            return (
+                f"{verb} {c.name}{self._number(c, key)}. "
+                f"Utenfor {after}: {v.name}{self._number(v, vakt)}."
+            )
+        return f"{verb} {c.name}{self._number(c, key)}."
 
     def utenfor_kontortid(self) -> str:
         """Where to turn outside office hours: the barnevernvakt and the legevakt."""
