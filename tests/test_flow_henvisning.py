@@ -999,3 +999,34 @@ def test_the_word_list_explains_the_routines_words(flow):
     assert words["pam"] == "Psykiatrisk akuttmottak."
     assert "ingen rangering" in words["beon"] and "billigere" not in words["beon"]
     assert "med kopi til henviser" in words["dips"]
+
+
+WRITER_START = {
+    "skriver_bestilling": VEDLEGG2_HEADINGS[0],
+    "skriver_rus": VEDLEGG2_HEADINGS[1],
+    "skriver_helse": "Relevante psykiatriske diagnoser",
+    "skriver_arbeid": "Beskriv arbeidet før henvisningen",
+}
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_each_attached_part_names_its_writer(flow, example):
+    """readers.md: a part written outside AFR LAR is an attachment and must stand alone with
+    the writer's role: it says so where it begins; a part AFR LAR writes does not."""
+    answers = answers_of(flow, example)
+    md = doc(flow, answers, "vedlegg2")
+    afr_lar = {"afr_lar_behandler", "afr_lar_psykolog", "afr_lar_lege"}
+    for sid, heading in WRITER_START.items():
+        section = section_text(md, heading)
+        first = section.strip().split("\n\n")[0]
+        outside = answers["faglig_grunnlag"] and answers[sid] not in afr_lar
+        role = flow.step(sid).choice(answers[sid]).label if sid in answers else None
+        says = first.startswith("*") and first.endswith(
+            f" er skrevet av: {role}. Delen legges ved henvisningen som vedlegg.*"
+        )
+        assert says == bool(outside), (sid, first)
+    plan = md[md.index("**Beskrivelse av pasientens behandlingsplan") :]
+    outside = answers["faglig_grunnlag"] and answers["skriver_plan"] not in afr_lar
+    assert ("*Behandlingsplanen er skrevet av:" in plan.split("- Behandlingsmål")[0]) == bool(
+        outside
+    )
