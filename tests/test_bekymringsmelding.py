@@ -526,3 +526,34 @@ def test_identifying_on_an_info_step_is_a_flow_error(tmp_path):
 def test_the_flow_schema_knows_identifying():
     schema = json.loads((ROOT / "src" / "omsorgslinje" / "flow_schema.json").read_text("utf-8"))
     assert schema["$defs"]["step"]["properties"]["identifying"]["type"] == "boolean"
+
+
+@pytest.mark.parametrize(
+    ("profile", "number", "name"),
+    [("lillehammer", "3405", "Lillehammer"), ("bergen", "4601", "Bergen")],
+)
+def test_the_municipality_profile_fills_the_municipality_fields(
+    run_cli, schema, profile, number, name
+):
+    example_file = ROOT / "examples" / "oppdager-melding.toml"
+    base = ["oppdager", "--svar", example_file, "--ikke-interaktiv", "--kommune", profile]
+    r = run_cli([*base, "--dokument", "bekymringsmelding", "--format", "json"])
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert (data["kommunenummer"], data["kommunenavn"]) == (number, name)
+    assert list(validator(schema).iter_errors(data)) == []
+    r = run_cli([*base, "--dokument", "bekymringsmelding"])
+    assert r.returncode == 0, r.stderr
+    kommune = dict(document_sections(r.stdout))["Kommune"]
+    assert kommune == expected_labels(schema, SECTIONS[0][1])
+    assert f"- Kommunenummer: {number}\n- Kommune: {name}\n" in r.stdout
+
+
+def test_a_writers_part_never_carries_identifying_answers(flow):
+    from omsorgslinje.answers import answers_document
+
+    answers = report_cases(flow)["melding-med-identitet"]
+    ids = [s.id for s in flow.steps if s.section == "Bekymringsmelding"]
+    part = answers_document(flow, answers, DATE, ids)
+    assert part["svar"]["melding_identitet"] == "dokument"
+    assert not {k for k in IDENTIFYING if k != "melding_identitet"} & set(part["svar"])
