@@ -25,7 +25,7 @@ FLOW_PATH = ROOT / "flows" / "oppdager.toml"
 SCHEMA_PATH = ROOT / "src" / "omsorgslinje" / "schemas" / "bekymringsmelding.schema.json"
 DATE = dt.date(2026, 11, 20)
 # the examples where a duty to report applies ("the acute examples") and the report example
-REPORT_EXAMPLES = ["akutt", "melding"]
+REPORT_EXAMPLES = ["akutt", "akutt-henting", "melding"]
 # the document's sections, each holding these top-level fields of the form, in the form's order
 SECTIONS: list[tuple[str, list[str]]] = [
     ("Kommune", ["kommunenummer", "kommunenavn", "bydelsnummer", "bydelsnavn"]),
@@ -259,7 +259,8 @@ def test_the_report_carries_what_the_caseworker_needs(flow, name):
     concern = next(s for s in sections if s.startswith("Meldingen"))
     bekymringen, rest = concern.split("### Historikk")
     historikk, synspunkter = rest.split("### Andre synspunkter")
-    first_line = answers["melding_observasjoner"].splitlines()[0]
+    facts = answers["meldeplikt_fakta" if answers["akutt_barn"] else "melding_observasjoner"]
+    first_line = facts.splitlines()[0]
     assert first_line in bekymringen
     assert answers["melding_gjort"].splitlines()[0] in historikk
     # the assessment is kept apart from the facts
@@ -290,7 +291,7 @@ def test_parents_not_told_because_of_danger_says_so_plainly(flow):
 
 def test_users_lines_stay_lines_and_cannot_make_headings(flow):
     answers = example(flow, "akutt") | {
-        "melding_observasjoner": "# ikke en overskrift\n20.11.: første\n21.11.: andre\n\n> sitat"
+        "meldeplikt_fakta": "# ikke en overskrift\n20.11.: første\n21.11.: andre\n\n> sitat"
     }
     md = report(flow, answers)
     tokens = MarkdownIt("commonmark").parse(md)
@@ -437,7 +438,8 @@ def test_the_record_says_what_the_document_says(flow):
     assert "telefonnummer" not in data["foresatte"][1]  # not given: left out, not empty
     assert data["behovForTolk"] == "Ja, polsk, for mor"
     melding = data["melding"]
-    assert melding["melding"].startswith(answers["melding_observasjoner"])
+    assert melding["melding"].startswith(answers["meldeplikt_fakta"])
+    assert "Melderen mener det er grunn til å tro at" in melding["andreSynspunkter"]
     assert answers["melding_barnets_ord"] in melding["melding"]
     assert answers["melding_gjort"] in melding["historie"]
     assert answers["melding_vurdering"] in melding["andreSynspunkter"]
@@ -557,3 +559,28 @@ def test_a_writers_part_never_carries_identifying_answers(flow):
     part = answers_document(flow, answers, DATE, ids)
     assert part["svar"]["melding_identitet"] == "dokument"
     assert not {k for k in IDENTIFYING if k != "melding_identitet"} & set(part["svar"])
+
+
+def test_the_duty_path_asks_for_the_facts_once(flow):
+    """The facts of the duty (meldeplikt_fakta) are the report's concern; the report does not ask
+    for them again. Only a report with consent, without the duty, asks for observations."""
+    answers = example(flow, "melding")
+    path = resolve(flow, answers).path
+    assert "meldeplikt_fakta" in path and "melding_observasjoner" not in path
+    consent = example(flow, "uklar-bekymring") | {"melde_uten_plikt": "samtykke"}
+    path = resolve(flow, consent).path
+    assert "melding_observasjoner" in path and "meldeplikt_fakta" not in path
+
+
+def test_an_acute_report_says_it_is_urgent_and_what_was_done(flow):
+    answers = example(flow, "akutt-henting")
+    assert answers["akutt_fare"] == "barn"
+    md = report(flow, answers)
+    top = md.split("\n## ")[0]
+    assert "Haster: et barn var i akutt fare" in top
+    history = md.split("### Historikk")[1].split("### Andre synspunkter")[0]
+    assert "I den akutte situasjonen: Ringte politiet (112)" in history
+    assert answers["akutt_gjort_detaljer"].splitlines()[0] in history
+    label = flow.step("meldeplikt_alternativ").choice("omsorgssvikt").label
+    assert label in md.split("### Andre synspunkter")[1]
+    assert "Haster" not in report(flow, example(flow, "melding")).split("\n## ")[0]
