@@ -44,22 +44,37 @@ def without_cache(run_cli: Run, flow: Path, answers: Path) -> str:
     return replay(run_cli, flow, answers, env={"OMSORGSLINJE_INGEN_BUFFER": "1"}).stdout
 
 
-def conditions_file(home: Path) -> Path:
-    return home / "cache" / f"{code_cache.CONDITIONS}-{code_cache.code_tag()}.marshal"
+NOTE = "prove-notat.md.j2"
 
 
-def planted_code(marker: Path) -> object:
-    """Compiled code that leaves `marker` behind when it runs."""
-    return compile(f"open({str(marker)!r}, 'w').write('kjørt')", "<betingelse>", "exec")
+def entry_file(home: Path, flow_file: Path, name: str = NOTE) -> tuple[Path, str, str]:
+    """Where the cache keeps template `name` of the flow, its source and its file name (as
+    Jinja's loader gives them)."""
+    from jinja2 import FileSystemLoader
+    from jinja2.bccache import BytecodeCache
+
+    from omsorgslinje.expr import environment
+
+    folder = str(flow_file.resolve().parent / "templates")
+    source, filename, _ = FileSystemLoader([folder]).get_source(environment(), name)
+    key = BytecodeCache().get_cache_key(name, filename)
+    target = home / "cache" / f"{code_cache.TEMPLATE}-{key}-{code_cache.code_tag()}.jinja"
+    return target, source, filename
 
 
-def plant_conditions(home: Path, marker: Path, file_mode: int = 0o600) -> Path:
-    """A conditions file as this version writes it, whose code for the prove flow's condition
-    `rolle == 'annen'` leaves a marker."""
-    target = conditions_file(home)
+def plant(home: Path, flow_file: Path, marker: Path, file_mode: int = 0o600) -> Path:
+    """A cache entry for the flow's note, in the form this version writes: the template's own
+    compiled code, plus a line that leaves `marker` behind when the code is loaded."""
+    from jinja2.bccache import BytecodeCache
+
+    from omsorgslinje.expr import environment
+
+    target, source, filename = entry_file(home, flow_file)
+    python = environment().compile(source, NOTE, filename, raw=True)
+    code = compile(f"open({str(marker)!r}, 'w').write('kjørt')\n{python}", filename, "exec")
+    checksum = BytecodeCache().get_source_checksum(source)
     target.parent.mkdir(parents=True, exist_ok=True)
-    entries = {"rolle == 'annen'": (planted_code(marker), ("rolle",))}
-    target.write_bytes(marshal.dumps((code_cache.code_tag(), entries)))
+    target.write_bytes(code_cache.template_entry(code_cache.code_tag(), checksum, code))
     target.chmod(file_mode)
     return target
 
@@ -67,12 +82,26 @@ def plant_conditions(home: Path, marker: Path, file_mode: int = 0o600) -> Path:
 # --- planted code never runs -----------------------------------------------------------------
 
 
+def test_a_planted_entry_runs_when_the_cache_is_trusted(
+    run_cli: Run, flow_file: Path, answers_file: Path, home: Path, tmp_path: Path
+) -> None:
+    """The control for the tests below: this planted entry is what a private cache holds, so
+    the code in it runs. A cache is compiled code, trusted like a .pyc file: only when no one
+    else could have written it."""
+    replay(run_cli, flow_file, answers_file)
+    marker = tmp_path / "kjørt"
+    plant(home, flow_file, marker)
+    r = replay(run_cli, flow_file, answers_file)
+    assert marker.exists()
+    assert r.stdout == without_cache(run_cli, flow_file, answers_file)
+
+
 def test_a_cache_folder_others_can_write_is_not_used(
     run_cli: Run, flow_file: Path, answers_file: Path, home: Path, tmp_path: Path
 ) -> None:
     """A shared or pre-created OMSORGSLINJE_HJEM whose cache folder others can write."""
     marker = tmp_path / "kjørt"
-    plant_conditions(home, marker)
+    planted = plant(home, flow_file, marker)
     (home / "cache").chmod(0o777)
     r = replay(run_cli, flow_file, answers_file)
     assert not marker.exists()
@@ -80,28 +109,28 @@ def test_a_cache_folder_others_can_write_is_not_used(
     assert "kan endres av andre" in r.stderr
     assert r.stdout == without_cache(run_cli, flow_file, answers_file)
     assert mode(home / "cache") == 0o777  # not ours to change; nothing written into it
-    assert sorted(p.name for p in (home / "cache").iterdir()) == [conditions_file(home).name]
+    assert [p.name for p in (home / "cache").iterdir()] == [planted.name]
 
 
 def test_a_group_writable_cache_folder_is_not_used(
     run_cli: Run, flow_file: Path, answers_file: Path, home: Path, tmp_path: Path
 ) -> None:
     marker = tmp_path / "kjørt"
-    plant_conditions(home, marker)
+    plant(home, flow_file, marker)
     (home / "cache").chmod(0o770)
     r = replay(run_cli, flow_file, answers_file)
     assert not marker.exists()
     assert r.stderr.count(WARNING) == 1, r.stderr
 
 
-@pytest.mark.parametrize("file_mode", [0o666, 0o620])
+@pytest.mark.parametrize("file_mode", [0o666, 0o620], ids=["alle", "gruppen"])
 def test_a_cache_file_others_can_write_is_not_loaded(
     run_cli: Run, flow_file: Path, answers_file: Path, home: Path, tmp_path: Path, file_mode: int
 ) -> None:
     replay(run_cli, flow_file, answers_file)  # the folder, made by the tool: 0700
     assert mode(home / "cache") == 0o700
     marker = tmp_path / "kjørt"
-    plant_conditions(home, marker, file_mode)
+    plant(home, flow_file, marker, file_mode)
     r = replay(run_cli, flow_file, answers_file)
     assert not marker.exists()
     assert r.stderr.count(WARNING) == 1, r.stderr
@@ -113,11 +142,11 @@ def test_a_link_in_the_cache_is_not_followed(
 ) -> None:
     marker = tmp_path / "kjørt"
     elsewhere = tmp_path / "andre"
-    plant_conditions(elsewhere, marker)
     replay(run_cli, flow_file, answers_file)
-    target = conditions_file(home)
+    target = entry_file(home, flow_file)[0]
+    planted = plant(elsewhere, flow_file, marker)
     target.unlink()
-    target.symlink_to(conditions_file(elsewhere))
+    target.symlink_to(planted)
     r = replay(run_cli, flow_file, answers_file)
     assert not marker.exists()
     assert r.stderr.count(WARNING) == 1, r.stderr
@@ -153,6 +182,33 @@ def test_a_planted_pickle_is_never_loaded(
     assert not target.parent.exists()  # what an earlier version left is removed
 
 
+def test_jinjas_own_format_with_a_pickle_is_never_loaded(
+    run_cli: Run, flow_file: Path, answers_file: Path, home: Path, tmp_path: Path
+) -> None:
+    """Jinja's bytecode files begin with a pickle, which runs when it is read. Planted, in a
+    private cache, both where this version keeps the note and where earlier versions kept it
+    (Jinja's own files in `maler/`): neither is unpickled."""
+    from jinja2 import __version__ as jinja_version
+    from jinja2.bccache import bc_magic
+
+    from omsorgslinje import __version__
+
+    marker = tmp_path / "kjørt"
+    target = entry_file(home, flow_file)[0]
+    evil = bc_magic + pickle.dumps(_Planted(marker), protocol=2)
+    py = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    key = target.name.split("-")[1]
+    old = home / "cache" / "maler" / f"{key}-{__version__}-c2-jinja{jinja_version}-{py}.cache"
+    old.parent.mkdir(parents=True, mode=0o700)
+    (home / "cache").chmod(0o700)
+    for path in (target, old):
+        path.write_bytes(evil)
+        path.chmod(0o600)
+    r = replay(run_cli, flow_file, answers_file)
+    assert not marker.exists()
+    assert r.stderr == ""
+
+
 def test_folders_are_made_0700_under_umask_000(
     script: str, cli_env: dict[str, str], flow_file: Path, answers_file: Path, tmp_path: Path
 ) -> None:
@@ -179,35 +235,34 @@ def test_folders_are_made_0700_under_umask_000(
 
 
 @pytest.mark.parametrize(
-    "content",
-    [
-        b"ikke marshal",
-        marshal.dumps(("en annen versjon", {})),
-        marshal.dumps({"rolle == 'annen'": (1, 2)}),
-        b"TAG",  # the right tag, entries of the wrong shape
-        b"CODE",  # the right shape, code that is not a compiled condition
-    ],
+    "shape",
+    ["ikke-marshal", "annen-versjon", "annen-kilde", "ikke-kode", "annen-kode", "jinjas-format"],
 )
 def test_an_entry_of_the_wrong_shape_is_ignored_and_rebuilt(
-    run_cli: Run, flow_file: Path, answers_file: Path, home: Path, content: bytes
+    run_cli: Run, flow_file: Path, answers_file: Path, home: Path, shape: str
 ) -> None:
+    from jinja2.bccache import BytecodeCache, bc_magic
+
     expected = without_cache(run_cli, flow_file, answers_file)
     replay(run_cli, flow_file, answers_file)
-    target = conditions_file(home)
+    target, source, filename = entry_file(home, flow_file)
     tag = code_cache.code_tag()
-    if content == b"TAG":
-        content = marshal.dumps((tag, {"rolle == 'annen'": ("x", ["rolle"])}))
-    elif content == b"CODE":
-        content = marshal.dumps((tag, {"rolle == 'annen'": (compile("1", "x", "eval"), ())}))
+    checksum = BytecodeCache().get_source_checksum(source)
+    other = compile("root = 1", "annen.j2", "exec")  # code, but not this template's
+    content = {
+        "ikke-marshal": b"ikke marshal",
+        "annen-versjon": code_cache.template_entry("0.0.1-f0", checksum, other),
+        "annen-kilde": code_cache.template_entry(tag, "0" * 40, other),
+        "ikke-kode": code_cache.HEADER + f"{tag}\n{checksum}\n".encode() + marshal.dumps(1),
+        "annen-kode": code_cache.template_entry(tag, checksum, other),
+        "jinjas-format": bc_magic + pickle.dumps(checksum, 2) + marshal.dumps(other),
+    }[shape]
     target.write_bytes(content)
-    for name in (home / "cache").glob(f"{code_cache.TEMPLATE}-*"):
-        name.write_bytes(content)
     r = replay(run_cli, flow_file, answers_file)
     assert r.stdout == expected
     assert r.stderr == ""  # nothing blamed on the flow or its templates
-    entries = marshal.loads(target.read_bytes())
-    assert entries[0] == tag
-    assert "rolle == 'annen'" in entries[1]
+    code = code_cache.template_code(target.read_bytes(), tag, checksum, filename)
+    assert code is not None and code.co_filename == filename  # written anew
 
 
 def test_entries_of_other_versions_are_removed(
@@ -216,8 +271,8 @@ def test_entries_of_other_versions_are_removed(
     folder = home / "cache"
     folder.mkdir(mode=0o700)
     old = [
-        "betingelser-0.0.1-f3-0000000000000000-jinja3.0.0-cpython-310.marshal",
         "mal-abc-0.0.1-f3-0000000000000000-jinja3.0.0-cpython-310.jinja",
+        "betingelser-0.1.0-f3-2c66bba3a4ee17ba-jinja3.1.6-cpython-311.marshal",
         "uttrykk-0.0.9-c2-jinja3.1.6-py311.marshal",
     ]
     for name in old:
@@ -225,11 +280,13 @@ def test_entries_of_other_versions_are_removed(
     (folder / "flyter").mkdir()
     (folder / "flyter" / "prove-0-gammel.pickle").write_bytes(b"gammel")
     (folder / "maler").mkdir()
+    (folder / "annet.txt").write_bytes(b"ikke var")
     replay(run_cli, flow_file, answers_file)
     left = sorted(p.name for p in folder.iterdir())
     tag = code_cache.code_tag()
-    assert left and all(name.endswith((f"-{tag}.marshal", f"-{tag}.jinja")) for name in left)
-    assert conditions_file(home).name in left
+    ours = [name for name in left if name.endswith(f"-{tag}.jinja")]
+    assert entry_file(home, flow_file)[0].name in ours
+    assert sorted([*ours, "annet.txt"]) == left
 
 
 def test_the_key_names_the_code_that_made_the_entries() -> None:

@@ -168,8 +168,8 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _close_cache() -> None:
-    """Write what this command compiled to the cache (when it was opened): here in the shell,
-    never from an exit handler of the core."""
+    """Let go of the cache (when it was opened): here in the shell, never from an exit
+    handler of the core."""
     cache = sys.modules.get("omsorgslinje.cache")
     if cache is not None:
         import contextlib

@@ -1,23 +1,24 @@
-"""The cache of compiled code between runs, as Python keeps .pyc files: `when` conditions and
-document templates are compiled once, and the code is reused while both the source and the code
-that compiled it are unchanged. Never answers: only compiled code.
+"""The cache of compiled document templates between runs, as Python keeps .pyc files: a
+template is compiled once, and the code is reused while both its source and the code that
+compiled it are unchanged. Never answers: only compiled code.
 
-This is the shell's module. The command line opens the cache and hands the object to the core
-(loader, expr, render), which never touches the disk for it; the shell writes it back when the
-command ends (`close`), never from an exit handler.
+This is the shell's module. The command line opens the cache and hands the template cache to
+the renderer; the core (model, loader, expr, values, engine) never touches it. What a command
+compiled is written as it is compiled, never from an exit handler.
 
-What is kept is what the benchmark shows is worth it (README, «Hastighet»): compiled conditions
-and compiled templates each save more than 10 % of a replay. Checked flows are not kept (they
-were pickles, and saved 3–8 %).
+What is kept is what the benchmark shows is worth it (README, «Hastighet»): compiled templates
+save 7–33 % of a run from an answers file. Compiled conditions (3–10 %) and checked flows
+(3–8 %, pickles) are not kept.
 
 Compiled code is code: a file planted in the cache would run. So the cache is used only when its
 folder, and every file read from it, belong to the user and can be written by no one else. The
 checks are made on the open folder and the open file (files are opened through the folder's
 descriptor, without following links), so nothing can be swapped between the check and the read.
-Otherwise the run goes on without the cache and says so once. Every file name carries the code
-tag (package version, a hash of the modules that compile, Jinja's and Python's versions); files
-of other tags are removed when this tag first writes. A file of the wrong shape is ignored and
-its content compiled again.
+Otherwise the run goes on without the cache and says so once. An entry is keyed on the template
+(its name, file and a checksum of its source) and on the code tag (package version, a hash of
+the modules that compile, Jinja's and Python's versions); files of other tags are removed. Jinja's
+own file format reads a pickle; this one holds no pickle, and an entry of the wrong shape is
+ignored and compiled again.
 
 `OMSORGSLINJE_INGEN_BUFFER=1` turns the cache off. Where the checks cannot be made (no POSIX
 owners and modes, as on Windows), there is no cache.
@@ -40,15 +41,14 @@ from types import CodeType
 from typing import Any
 
 FORMAT = 3  # raise when what a file holds changes meaning
-MAX_CONDITIONS = 20_000
 MAX_FILE = 32 * 1024 * 1024
-CONDITIONS = "betingelser"
 TEMPLATE = "mal"
+HEADER = b"omsorgslinje-mal\n"
 # the modules whose code decides what is compiled, and how
 SOURCES = ("expr.py", "sandbox.py", "render.py", "cache.py")
 # what earlier versions left: pickled flows, Jinja's own bytecode files, marshalled conditions
 LEGACY_DIRS = ("flyter", "maler")
-LEGACY_PREFIXES = ("uttrykk-",)
+LEGACY_PREFIXES = ("uttrykk-", "betingelser-")
 
 
 def enabled() -> bool:
@@ -108,58 +108,47 @@ def _check(st: os.stat_result, what: str, *, folder: bool) -> None:
         raise Unsafe(f"{what} kan endres av andre enn deg (modus {stat.S_IMODE(st.st_mode):o})")
 
 
-def _valid_conditions(data: object, tag: str) -> dict[str, tuple[CodeType, tuple[str, ...]]]:
-    """The entries of a conditions file, or {} when it is not exactly what this code writes."""
-    if not (isinstance(data, tuple) and len(data) == 2 and data[0] == tag):
-        return {}
-    entries = data[1]
-    if not isinstance(entries, dict) or len(entries) > MAX_CONDITIONS:
-        return {}
-    for source, value in entries.items():
-        if not (
-            isinstance(source, str)
-            and isinstance(value, tuple)
-            and len(value) == 2
-            and isinstance(value[0], CodeType)
-            and isinstance(value[1], tuple)
-            and all(isinstance(n, str) for n in value[1])
-        ):
-            return {}
-    return entries
+def template_entry(tag: str, checksum: str, code: CodeType) -> bytes:
+    """A cache file: what made it, the source it was compiled from, and the code."""
+    return b"".join([HEADER, tag.encode(), b"\n", checksum.encode(), b"\n", marshal.dumps(code)])
+
+
+def template_code(data: bytes, tag: str, checksum: str, filename: str | None) -> CodeType | None:
+    """The code in a cache file when it is exactly what this code writes for this source and
+    file; None otherwise (then the template is compiled again)."""
+    if not data.startswith(HEADER):
+        return None
+    parts = data[len(HEADER) :].split(b"\n", 2)
+    if len(parts) != 3 or parts[0] != tag.encode() or parts[1] != checksum.encode():
+        return None
+    try:
+        code = marshal.loads(parts[2])
+    except (EOFError, ValueError, TypeError):
+        return None
+    if (
+        not isinstance(code, CodeType)
+        or code.co_filename != (filename or "<template>")
+        or "root" not in code.co_names
+    ):
+        return None
+    return code
 
 
 class DiskCache:
-    """Compiled conditions and templates in one private folder (see the module's notes).
-
-    The core sees `condition`, `keep_condition` and `templates` (expr.CodeCache)."""
+    """Compiled templates in one private folder (see the module's notes)."""
 
     def __init__(self, folder: Path, fd: int, tag: str, warn: Callable[[str], None]) -> None:
         self.folder = folder
         self.tag = tag
         self._fd: int | None = fd
         self._warn = warn
-        self._conditions: dict[str, tuple[CodeType, tuple[str, ...]]] = {}
-        self._changed = False
-        self._pruned = False
         self._templates: Any = None
-        data = self.read(self._conditions_name())
-        if data is not None:
-            self._pruned = True  # this tag has written before: others are gone already
-            with contextlib.suppress(Exception):
-                self._conditions = dict(_valid_conditions(marshal.loads(data), tag))
-
-    # --- what the core uses ----------------------------------------------------------------
-
-    def condition(self, source: str) -> tuple[CodeType, tuple[str, ...]] | None:
-        return self._conditions.get(source) if self._fd is not None else None
-
-    def keep_condition(self, source: str, code: CodeType, names: tuple[str, ...]) -> None:
-        if self._fd is None:
-            return
-        if len(self._conditions) >= MAX_CONDITIONS:
-            self._conditions = {}
-        self._conditions[source] = (code, names)
-        self._changed = True
+        try:
+            names = os.listdir(fd)
+        except OSError:
+            names = []
+        # files of other tags or earlier versions: removed when this one first writes
+        self._pruned = not any(_stale(name, tag) for name in names)
 
     def templates(self) -> Any:
         """A Jinja bytecode cache that reads and writes through this object, or None."""
@@ -169,14 +158,9 @@ class DiskCache:
             self._templates = _template_cache(self)
         return self._templates
 
-    # --- files, through the folder's descriptor -------------------------------------------
-
     @property
     def active(self) -> bool:
         return self._fd is not None
-
-    def _conditions_name(self) -> str:
-        return f"{CONDITIONS}-{self.tag}.marshal"
 
     def template_name(self, key: str) -> str:
         return f"{TEMPLATE}-{key}-{self.tag}.jinja"
@@ -188,9 +172,9 @@ class DiskCache:
         with contextlib.suppress(OSError):
             os.close(self._fd)
         self._fd = None
-        self._conditions = {}
-        self._changed = False
         self._warn(_unsafe_message(self.folder, why))
+
+    # --- files, through the folder's descriptor -------------------------------------------
 
     def read(self, name: str) -> bytes | None:
         """The bytes of a file in the folder, when it is safely ours; None when there is none.
@@ -254,7 +238,6 @@ class DiskCache:
             return
         import shutil
 
-        ours = (f"-{self.tag}.marshal", f"-{self.tag}.jinja")
         try:
             names = os.listdir(self._fd)
         except OSError:
@@ -263,9 +246,8 @@ class DiskCache:
             try:
                 if name in LEGACY_DIRS:
                     shutil.rmtree(name, dir_fd=self._fd)
-                elif name.startswith((f"{CONDITIONS}-", f"{TEMPLATE}-", *LEGACY_PREFIXES)):
-                    if not name.endswith(ours):
-                        os.unlink(name, dir_fd=self._fd)
+                elif _stale(name, self.tag):
+                    os.unlink(name, dir_fd=self._fd)
                 elif name.startswith(".") and name.endswith(".tmp"):
                     st = os.stat(name, dir_fd=self._fd, follow_symlinks=False)
                     if time.time() - st.st_mtime > 3600:
@@ -273,34 +255,44 @@ class DiskCache:
             except OSError:
                 continue
 
-    def save(self) -> None:
-        if self._changed and self._fd is not None:
-            self._changed = False
-            with contextlib.suppress(Exception):
-                data = marshal.dumps((self.tag, self._conditions))
-                self.write(self._conditions_name(), data)
-
     def close(self) -> None:
-        self.save()
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
             self._fd = None
 
 
+def _stale(name: str, tag: str) -> bool:
+    """A file or folder this tool made, for another tag or an earlier version."""
+    if name in LEGACY_DIRS or name.startswith(LEGACY_PREFIXES):
+        return True
+    return name.startswith(f"{TEMPLATE}-") and not name.endswith(f"-{tag}.jinja")
+
+
 def _template_cache(store: DiskCache) -> Any:
-    """Jinja's bytecode cache on the guarded folder. Jinja checks the template's source
-    (a checksum) before it uses what is stored; the file name carries the code tag."""
+    """A Jinja bytecode cache on the guarded folder, in this module's own file format (Jinja's
+    reads a pickle). Jinja compiles anew whenever the bucket comes back without code."""
     from jinja2.bccache import Bucket, BytecodeCache
 
     class Templates(BytecodeCache):
-        def load_bytecode(self, bucket: Bucket) -> None:
+        def get_bucket(
+            self, environment: Any, name: str, filename: str | None, source: str
+        ) -> Bucket:
+            bucket = Bucket(
+                environment, self.get_cache_key(name, filename), self.get_source_checksum(source)
+            )
             data = store.read(store.template_name(bucket.key))
             if data is not None:
-                bucket.bytecode_from_string(data)
+                bucket.code = template_code(data, store.tag, bucket.checksum, filename)
+            return bucket
+
+        def load_bytecode(self, bucket: Bucket) -> None:  # get_bucket has read it
+            pass
 
         def dump_bytecode(self, bucket: Bucket) -> None:
-            store.write(store.template_name(bucket.key), bucket.bytecode_to_string())
+            if bucket.code is not None:
+                entry = template_entry(store.tag, bucket.checksum, bucket.code)
+                store.write(store.template_name(bucket.key), entry)
 
     return Templates()
 
@@ -370,8 +362,14 @@ def session() -> DiskCache | None:
     return _OPEN["cache"]
 
 
+def template_cache() -> Any:
+    """The Jinja bytecode cache the shell hands the renderer, or None."""
+    opened = session()
+    return opened.templates() if opened is not None else None
+
+
 def close() -> None:
-    """Write what was compiled in this run (the shell calls this when a command ends)."""
+    """Let go of the cache folder (the shell calls this when a command ends)."""
     opened = _OPEN.pop("cache", None)
     if opened is not None:
         opened.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from .errors import FlowError, Problem
 from .loader_fields import (
@@ -43,9 +43,6 @@ from .model import (
     Validation,
 )
 from .toml_text import read_toml
-
-if TYPE_CHECKING:
-    from .expr import CodeCache
 
 
 def _documents(r: Reader, flow_table: Mapping[str, Any]) -> tuple[Document, ...]:
@@ -278,21 +275,16 @@ def _written(r: Reader, line: int | None) -> str | None:
     return m.group(1) if m else None
 
 
-def build_flow(
-    data: Mapping[str, Any], text: str, path: str, code_cache: CodeCache | None = None
-) -> tuple[Flow | None, list[Problem]]:
-    """Turn parsed TOML into a Flow, collecting every problem. No flow when any problem.
-    Conditions are compiled with the code in `code_cache` when it has it (the shell's)."""
-    flow, problems = build_partial(data, text, path, code_cache)
+def build_flow(data: Mapping[str, Any], text: str, path: str) -> tuple[Flow | None, list[Problem]]:
+    """Turn parsed TOML into a Flow, collecting every problem. No flow when any problem."""
+    flow, problems = build_partial(data, text, path)
     return (None, problems) if problems else (flow, [])
 
 
-def build_partial(
-    data: Mapping[str, Any], text: str, path: str, code_cache: CodeCache | None = None
-) -> tuple[Flow, list[Problem]]:
+def build_partial(data: Mapping[str, Any], text: str, path: str) -> tuple[Flow, list[Problem]]:
     """The flow as far as it could be read (steps that are broken or repeat an id are left
     out), and every problem. `flyt sjekk` runs its deeper checks on this."""
-    r = Reader(path, text, code_cache)
+    r = Reader(path, text)
     for key in data:
         if key not in TOP_KEYS:
             r.problem(
@@ -368,11 +360,11 @@ def build_partial(
     return flow, r.problems
 
 
-def read_flow(path: Path, code_cache: CodeCache | None = None) -> tuple[Flow | None, list[Problem]]:
+def read_flow(path: Path) -> tuple[Flow | None, list[Problem]]:
     data, text, problems = read_toml(path)
     if data is None:
         return None, problems
-    return build_flow(data, text, str(path), code_cache)
+    return build_flow(data, text, str(path))
 
 
 def read_flow_partial(path: Path) -> tuple[Flow | None, list[Problem]]:
@@ -384,11 +376,10 @@ def read_flow_partial(path: Path) -> tuple[Flow | None, list[Problem]]:
     return build_partial(data, text, str(path))
 
 
-def load_flow(path: Path, code_cache: CodeCache | None = None) -> Flow:
-    """A flow ready to run; FlowError with every problem when it has errors. The shell hands
-    in its cache of compiled conditions (cache.py), or None; the flow itself is read anew
-    every time."""
-    flow, problems = read_flow(path, code_cache)
+def load_flow(path: Path) -> Flow:
+    """A flow ready to run; FlowError with every problem when it has errors. Read and checked
+    anew every time: nothing of a flow is cached (a cache saved 3–8 % of a run)."""
+    flow, problems = read_flow(path)
     errors = [p for p in problems if not p.warning]
     if flow is None or errors:
         raise FlowError(errors or problems)

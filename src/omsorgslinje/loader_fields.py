@@ -12,13 +12,10 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from .errors import Problem
 from .toml_text import LineIndex
-
-if TYPE_CHECKING:
-    from .expr import CodeCache
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 SCHEMA_PATH = Path(__file__).with_name("flow_schema.json")
@@ -46,9 +43,8 @@ TOP_KEYS = _KEYS["top"]
 
 
 class Reader:
-    def __init__(self, path: str, text: str, code_cache: CodeCache | None = None) -> None:
+    def __init__(self, path: str, text: str) -> None:
         self.path = path
-        self.code_cache = code_cache  # compiled conditions kept between runs (the shell's)
         self.idx = LineIndex.of(text)
         self.problems: list[Problem] = []
         self.span: tuple[int, int] | None = None  # the document table being read, if any
@@ -137,7 +133,7 @@ def check_expression(r: Reader, source: str, key: str, n: int | None, step: str 
     from .expr import compile_condition, syntax_message
 
     try:
-        compile_condition(source, r.code_cache)
+        compile_condition(source)
     except TemplateSyntaxError as exc:
         r.problem(
             f"Ugyldig Jinja-uttrykk i «{key}»: {syntax_message(exc.message)}", r.line(key, n), step

@@ -9,15 +9,19 @@ left out. Any other document's record is the whole case (`render.record`).
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import TemplateError
-from .expr import CodeCache
 from .model import Document
 from .render import Case, context, record, render_template, template_env
 
+if TYPE_CHECKING:
+    from jinja2 import BytecodeCache
 
-def _record_template(case: Case, doc: Document, code_cache: CodeCache | None = None) -> str | None:
+
+def _record_template(
+    case: Case, doc: Document, code_cache: BytecodeCache | None = None
+) -> str | None:
     """The name of the document's own record template (`NAME.json.j2`), when there is one."""
     from jinja2 import TemplateNotFound
 
@@ -47,7 +51,7 @@ def has_own_record(case: Case, doc: Document) -> bool:
 
 
 def document_record(
-    case: Case, doc: Document, code_cache: CodeCache | None = None
+    case: Case, doc: Document, code_cache: BytecodeCache | None = None
 ) -> dict[str, Any]:
     """The document as data. A document whose routine owner wrote `NAME.json.j2` (a template
     that writes one JSON object, with `tojson`) is its own record, in the field names of the

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .engine import Resolution, resolve
 from .errors import FlowError, OmsorgslinjeError, Problem, TemplateError, UsageError
-from .expr import CodeCache, environment, evaluate, render_text, syntax_message
+from .expr import environment, evaluate, render_text, syntax_message
 from .model import Document, Flow
 from .values import NOT_ANSWERED, Value, display
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import BytecodeCache, Environment
 
 NOT_APPLICABLE = "Ikke aktuelt"
 
@@ -198,7 +198,7 @@ def context(case: Case, fmt: str, keep: Callable[[str], str] | None = None) -> d
 _ENVS: dict[tuple[tuple[Path, ...], int], tuple[object, Environment]] = {}
 
 
-def _template_env(dirs: tuple[Path, ...], code_cache: CodeCache | None) -> Environment:
+def _template_env(dirs: tuple[Path, ...], code_cache: BytecodeCache | None) -> Environment:
     key = (dirs, id(code_cache))
     known = _ENVS.get(key)
     if known is None or known[0] is not code_cache:
@@ -206,13 +206,13 @@ def _template_env(dirs: tuple[Path, ...], code_cache: CodeCache | None) -> Envir
 
         env = environment().overlay(
             loader=FileSystemLoader([str(d) for d in dirs]),
-            bytecode_cache=code_cache.templates() if code_cache is not None else None,
+            bytecode_cache=code_cache,
         )
         known = _ENVS[key] = (code_cache, env)
     return known[1]
 
 
-def template_env(flow: Flow, code_cache: CodeCache | None = None) -> Environment:
+def template_env(flow: Flow, code_cache: BytecodeCache | None = None) -> Environment:
     """The environment for the flow's templates; compiled templates kept in `code_cache`
     (the shell's, or None)."""
     from .resources import template_dirs
@@ -232,7 +232,7 @@ def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
 
 
 def render_template(
-    flow: Flow, name: str, ctx: Mapping[str, Any], code_cache: CodeCache | None = None
+    flow: Flow, name: str, ctx: Mapping[str, Any], code_cache: BytecodeCache | None = None
 ) -> str:
     from jinja2 import TemplateNotFound, TemplateRuntimeError, TemplateSyntaxError
 
@@ -320,7 +320,7 @@ def record(case: Case) -> dict[str, Any]:
     return out
 
 
-def render(case: Case, doc: Document, fmt: str, code_cache: CodeCache | None = None) -> str:
+def render(case: Case, doc: Document, fmt: str, code_cache: BytecodeCache | None = None) -> str:
     """One document in one format (compiled templates kept in the shell's `code_cache`)."""
     if fmt in ("toml", "json"):
         from .records import document_record, to_json
@@ -354,7 +354,9 @@ def render(case: Case, doc: Document, fmt: str, code_cache: CodeCache | None = N
     return answers.to_markdown(_tidy(render_template(case.flow, base + ".md.j2", ctx, code_cache)))
 
 
-def render_bytes(case: Case, doc: Document, fmt: str, code_cache: CodeCache | None = None) -> bytes:
+def render_bytes(
+    case: Case, doc: Document, fmt: str, code_cache: BytecodeCache | None = None
+) -> bytes:
     """One document in one format, as the bytes of its file. A Word file (docx) is made from
     the Markdown, so a routine owner's template serves every format."""
     if fmt == "docx":

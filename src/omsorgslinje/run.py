@@ -355,10 +355,9 @@ def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
 def flow_of(draft: Draft) -> Flow:
     """The flow a draft belongs to: its file when that still exists, else by id."""
     if draft.flow_path and Path(draft.flow_path).is_file():
-        from .cache import session
         from .run_options import announce_replacements
 
-        flow = load_flow(Path(draft.flow_path), session())
+        flow = load_flow(Path(draft.flow_path))
         announce_replacements(draft.flow_id, Path(draft.flow_path), flow)
         return flow
     try:

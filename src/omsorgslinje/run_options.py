@@ -47,9 +47,7 @@ def resolve_flow(ref: str) -> Flow:
         raise UsageError(
             f"Fant ingen flyt som heter «{ref}». Se `omsorgslinje flyt liste`, eller oppgi en fil."
         )
-    from .cache import session
-
-    flow = load_flow(path, session())
+    flow = load_flow(path)
     announce_replacements(ref, path, flow)
     return flow
 
