@@ -222,7 +222,9 @@ def test_note_as_plain_text_pastes_into_a_narrow_field(path: Path) -> None:
 # --- the coordinator application ------------------------------------------------------------
 
 
-APPLICATIONS = [p for p in EXAMPLES if "koordinatorsoknad" in [d.name for d in case_documents(_case(p))]]
+APPLICATIONS = [
+    p for p in EXAMPLES if "koordinatorsoknad" in [d.name for d in case_documents(_case(p))]
+]
 
 
 def test_some_example_makes_an_application() -> None:

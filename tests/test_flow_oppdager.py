@@ -38,7 +38,9 @@ def example(flow, name: str) -> dict[str, Any]:
 
 
 def doc(flow, answers: dict[str, Any], name: str = "notat", fmt: str = "md") -> str:
-    return render(Case(flow, answers, DATE), flow.document(name), fmt)
+    from omsorgslinje.documents import find_document
+
+    return render(Case(flow, answers, DATE), find_document(flow, name), fmt)
 
 
 def doc_names(flow, answers: dict[str, Any]) -> list[str]:
@@ -227,16 +229,19 @@ def test_toml_output_replays_to_the_same_documents(flow, path, tmp_path):
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_every_answer_is_in_the_note(flow, path):
-    answers = merge([path], flow).answers
-    case = Case(flow, answers, DATE)
-    md = render(case, flow.document("notat"), "md")
-    # the user's text is escaped for Markdown where it lands («20\\.11.» at the start of a line)
-    md = re.sub(r"\\([^\w\s])", r"\1", md)
-    txt = render(case, flow.document("notat"), "txt")
+def test_every_answer_is_in_the_questions_and_answers(flow, path):
+    """The whole interview is its own document; the note holds only what its reader needs."""
+    from omsorgslinje.documents import find_document
     from omsorgslinje.values import display
 
+    answers = merge([path], flow).answers
+    case = Case(flow, answers, DATE)
+    qa = find_document(flow, "sporsmal-og-svar")
+    md = re.sub(r"\\([^\w\s])", r"\1", render(case, qa, "md"))
+    txt = render(case, qa, "txt")
     for sid, value in answers.items():
+        if flow.step(sid).identifying:
+            continue
         shown = display(flow.step(sid), value)
         for line in shown.splitlines():
             assert line.strip() in md, sid
@@ -248,19 +253,23 @@ def test_note_structure_and_plain_text(flow, path):
     answers = merge([path], flow).answers
     md = doc(flow, answers)
     assert len(headings(md, 1)) == 1
-    h2 = headings(md, 2)
-    for title in ("Sammendrag", "Opplysninger", "Neste steg", "Lovgrunnlag og veiledere", "Kilder"):
-        assert title in h2
-    # the summary holds date, role and service, situation
-    summary = section(md, "Sammendrag")
-    assert "20.11.2026" in summary
-    assert answers["rolle"] in summary and answers["tjeneste"] in summary
+    assert headings(md, 2) == [
+        "Bakgrunn og observasjoner",
+        "Vurdering",
+        "Tiltak og gjort",
+        "Avtaler og videre plan",
+        "Samtykke",
+    ]
+    # date, role and service before the first section; the situations under the background
+    top = md[: md.index("\n## ")]
+    assert "20.11.2026" in top
+    assert answers["rolle"] in top and answers["tjeneste"] in top
     for value in answers["situasjon"]:
-        assert flow.step("situasjon").choice(value).label in summary
-    # the sources of every step on the path
-    sources = section(md, "Kilder")
-    for sid in resolve(flow, answers).path:
-        assert flow.step(sid).source in sources
+        label = flow.step("situasjon").choice(value).label
+        assert label in section(md, "Bakgrunn og observasjoner")
+    # one line for the basis; no list of the routine's sections
+    assert "Kilder" not in md
+    assert md.count("Grunnlag: ") == 1 and flow.version in md
     # plain text: no Markdown left
     txt = doc(flow, answers, fmt="txt")
     for line in txt.splitlines():
@@ -276,24 +285,24 @@ def test_acute_situation_5_meldeplikt_first(flow):
     answers = example(flow, "akutt")
     assert answers["situasjon"] == ["akutt_meldeplikt"]
     md = doc(flow, answers)
-    h2 = headings(md, 2)
-    assert h2[0].startswith("AKUTT")
-    assert "meldeplikt" in h2[0].lower()
-    top = md[: md.index("\n## Sammendrag")]
-    assert MELDEPLIKT in top
-    assert "direkte til barnevernstjenesten" in top
-    assert "ikke nok å si fra til lederen" in top
-    assert "helsepersonelloven § 33" in top  # the example's author is health personnel
-    assert "Ja, muntlig (telefon eller møte), 20.11.2026" in top
-    assert "§ 32" not in top  # no pregnant woman here
+    top = md[: md.index("\n## ")]
+    assert "**Akutt: opplysningsplikt til barnevernstjenesten (meldeplikt).**" in top
+    assert "Meldt til barnevernstjenesten 20.11.2026" in top
+    judged = section(md, "Vurdering")
+    assert "barnevernsloven § 13-2 første ledd" in judged
+    assert "Plikten er personlig" in judged
+    assert "helsepersonelloven § 33" in judged  # the example's author is health personnel
+    done = section(md, "Tiltak og gjort")
+    assert "Meldt til barnevernstjenesten muntlig 20.11.2026" in done
+    assert "§ 32" not in md  # no pregnant woman here
     assert doc_names(flow, answers) == ["notat", "bekymringsmelding"]
-    # the conversation waits for barneverntjenesten; the next steps say so
+    # the conversation waits for barnevernstjenesten; the next steps say so
     whats = [n["hva"] for n in next_steps(flow, answers)]
     assert any("Avklar med barnevernstjenesten" in w for w in whats)
     # plain text keeps the warning at the top too
     txt = doc(flow, answers, fmt="txt")
-    assert txt.index("AKUTT") < txt.index("Sammendrag")
-    assert MELDEPLIKT in txt
+    assert txt.index("Akutt:") < txt.index("Bakgrunn og observasjoner")
+    assert "barnevernsloven § 13-2" in txt
 
 
 def test_acute_not_yet_reported_and_not_health_personnel(flow):
@@ -308,10 +317,12 @@ def test_acute_not_yet_reported_and_not_health_personnel(flow):
     del answers["barnevern_meldt_dato"]
     assert missing_required(flow, answers) == []
     md = doc(flow, answers)
-    top = md[: md.index("\n## Sammendrag")]
+    top = md[: md.index("\n## ")]
     assert "helsepersonelloven § 33" not in md
-    assert "Meldt til barnevernstjenesten: Nei, ikke ennå" in top
-    assert "Gjort: Ingenting ennå" in top
+    assert "Ikke meldt ennå: meldes i dag." in top
+    done = section(md, "Tiltak og gjort")
+    assert "var ingenting gjort" in done
+    assert "Ikke meldt til barnevernstjenesten da notatet ble skrevet" in done
     steps = next_steps(flow, answers)
     assert steps[0]["hva"].startswith("Ring politiet på 112")
     assert steps[0]["når"] == "straks"
@@ -331,8 +342,8 @@ def test_acute_danger_in_another_situation_still_tops_the_note(flow):
         barnevern_meldt_dato=DATE,
     )
     md = doc(flow, answers)
-    assert headings(md, 2)[0].startswith("AKUTT")
-    assert MELDEPLIKT in md
+    assert md[: md.index("\n## ")].count("**Akutt:") == 1
+    assert "barnevernsloven § 13-2" in section(md, "Vurdering")
     assert "sit5_info" in resolve(flow, answers).path
 
 
@@ -343,7 +354,8 @@ def test_situation_5_without_any_duty_is_flagged(flow):
     assert "sit5_uten_plikt_info" in path
     assert "barnevern_meldt" not in path
     md = doc(flow, answers)
-    assert "ingen melde- eller opplysningsplikt er registrert" in md
+    assert "Opplysningsplikten til barnevernstjenesten er ikke utløst nå" in md
+    assert "drøftes anonymt" in section(md, "Vurdering")
     assert "Meldt til barnevernstjenesten" not in md
     assert any(
         "Drøft anonymt med barnevernstjenesten" in n["hva"] for n in next_steps(flow, answers)
@@ -353,13 +365,12 @@ def test_situation_5_without_any_duty_is_flagged(flow):
 def test_situation_1_unclear_concern_planned_conversation(flow):
     answers = example(flow, "uklar-bekymring")
     md = doc(flow, answers)
-    assert "AKUTT" not in md
-    assert "**Opplysningsplikt til barnevernstjenesten" not in md
+    assert "Akutt" not in md
+    assert "er derfor utløst" not in md
     assert "sit1_info" in resolve(flow, answers).path
     assert doc_names(flow, answers) == ["notat"]
-    summary = section(md, "Sammendrag")
-    assert "Samtalen er avtalt, 26.11.2026" in summary
-    assert "Avklares i samtalen" in summary
+    assert "Samtale med brukeren avtalt 26.11.2026" in section(md, "Tiltak og gjort")
+    assert "samtykke spørres i samtalen" in section(md, "Samtykke")
     steps = next_steps(flow, answers)
     talk = [n for n in steps if n["hva"].startswith("Gjennomfør samtalen med A.B.")]
     assert talk and talk[0]["hvem"] == "Pedagogisk leder og styrer"
@@ -389,14 +400,15 @@ def test_situation_2_asks_for_help_consent_makes_the_application(flow):
     assert answers["ke_behov"] in soknad
     assert "helse- og omsorgstjenesteloven § 7-2" in soknad
     assert "uten individuell plan" in soknad
-    assert "Vurderes senere" in soknad
+    assert "- [x] Vurderes senere" in soknad
     assert answers["kontakt"] in soknad
     assert "Veileder, NAV Lillehammer" in soknad
-    assert "Skriftlig" in soknad
+    assert "Samtykket er gitt skriftlig" in soknad
+    assert soknad.count("Underskrift:") == 3  # the person, the second guardian, the discoverer
     tables = [
         t for t in MarkdownIt("commonmark").enable("table").parse(soknad) if t.type == "table_open"
     ]
-    assert len(tables) == 2
+    assert tables == []  # prints and pastes as text
     who = {n["hvem"] for n in next_steps(flow, answers)}
     assert "Koordinerende enhet (saksbehandler)" in who
 
@@ -433,12 +445,12 @@ def test_situation_3_known_family_with_coordinator_no_new_application(flow):
 
 
 def test_situation_3_optional_answer_left_empty_says_so(flow):
+    """An optional question left empty: the note leaves it out, the record says so."""
     answers = example(flow, "kjent-familie")
     del answers["kjente_tjenester"]
     md = doc(flow, answers)
-    line = next(ln for ln in md.splitlines() if "Hvilke tjenester følger familien" in ln)
-    assert line.endswith("Ikke besvart")
-    assert "Valgfrie spørsmål som ikke er besvart" in md
+    assert "Tjenester som følger familien" not in md
+    assert "Ikke besvart" not in md and "Valgfrie spørsmål" not in md
     data = tomllib.loads(doc(flow, answers, fmt="toml"))
     assert "kjente_tjenester" in data["omsorgslinje"]["ikke_besvart"]
 
@@ -446,17 +458,19 @@ def test_situation_3_optional_answer_left_empty_says_so(flow):
 def test_situation_4_pregnant_health_personnel_duty_to_inform(flow):
     answers = example(flow, "gravid")
     md = doc(flow, answers)
-    h2 = headings(md, 2)
-    assert h2[0].startswith("AKUTT")
-    top = md[: md.index("\n## Sammendrag")]
-    assert "helsepersonelloven § 32 annet ledd" in top
-    assert "tjenesteområde psykisk helsearbeid og rusomsorg" in top
-    assert "Ja, opplysningene er gitt, 20.11.2026" in top
-    assert "barnevernsloven § 13-2" not in top
-    assert "18" in section(md, "Opplysninger")
+    top = md[: md.index("\n## ")]
+    assert "**Akutt: opplysningsplikt om gravid (helsepersonelloven § 32 annet ledd).**" in top
+    assert "Opplysningene er gitt 20.11.2026" in top
+    judged = section(md, "Vurdering")
+    assert "helsepersonelloven § 32 annet ledd" in judged
+    assert "gjelder ikke et ufødt barn" in judged
+    done = section(md, "Tiltak og gjort")
+    assert "tjenesteområde psykisk helsearbeid og rusomsorg 20.11.2026" in done
+    assert "omtrent uke 18" in section(md, "Bakgrunn og observasjoner")
     # she did not consent: no application; the § 32 information is made
     assert doc_names(flow, answers) == ["notat", "opplysninger_gravid"]
     assert "samtykke_nei_info" in resolve(flow, answers).path
+    assert "helsepersonelloven § 32 annet ledd" in section(md, "Samtykke")
 
 
 def test_situation_4_pregnant_not_health_personnel(flow):
@@ -557,11 +571,10 @@ def test_an_adult_in_danger_has_a_path(flow):
     pregnant = info_texts(flow, answers | {"akutt_fare": "gravid"})["akutt_voksen_info"]
     assert pregnant.startswith("En gravid kvinne er i akutt fare")
     md = doc(flow, answers)
-    top = md[: md.index("\n## Sammendrag")]
-    assert top.splitlines()[2] == "## AKUTT: en voksen i akutt fare"
-    assert "Ringte legevakten (116 117)" in top
-    assert "Far kom hjem kl. 10.50" in top
-    assert "ingen melde- eller opplysningsplikt" not in md
+    top = md[: md.index("\n## ")]
+    assert "**Akutt: en voksen i akutt fare.**" in top
+    assert "Ringte legevakten (116 117)" in section(md, "Tiltak og gjort")
+    assert "Far kom hjem kl. 10.50" in section(md, "Bakgrunn og observasjoner")
     whats = [n["hva"] for n in next_steps(flow, answers)]
     assert not any("Drøft anonymt med barnevernstjenesten" in w for w in whats)
 
@@ -572,9 +585,12 @@ def test_the_note_records_what_was_done_and_claims_nothing_unasked(flow, path):
     md = doc(flow, answers)
     assert "varsles på 112" not in md
     if answers.get("akutt_fare", "ingen") == "ingen":
-        assert "Gjort:" not in md
+        assert "I den akutte situasjonen" not in md
     else:
-        assert f"Gjort: {vis_of(flow, answers, 'akutt_gjort')}" in md
+        done = section(md, "Tiltak og gjort")
+        for value in answers["akutt_gjort"]:
+            if value != "ingenting":
+                assert flow.step("akutt_gjort").choice(value).label in done
 
 
 def vis_of(flow, answers, sid):
@@ -654,10 +670,10 @@ def test_the_duty_in_the_words_of_the_law(flow):
     assert flow.step("meldeplikt_fakta").type == "textarea"
     answers = example(flow, "akutt")
     md = doc(flow, answers)
-    top = md[: md.index("\n## Sammendrag")]
-    assert "Det er grunn til å tro at: Barnet blir eller vil bli mishandlet" in top
-    assert "første ledd" in top
-    assert "Blåmerker på begge overarmer" in top
+    judged = section(md, "Vurdering")
+    assert "det er grunn til å tro at (barnevernsloven § 13-2 første ledd)" in judged
+    assert "- Barnet blir eller vil bli mishandlet" in judged
+    assert "Blåmerker på begge overarmer" in section(md, "Bakgrunn og observasjoner")
     assert "et barn er i fare" not in md
 
 
@@ -698,9 +714,8 @@ def test_non_health_employee_pregnant_woman_situation_5_gets_the_right_route(flo
     assert not any("barnevernstjenesten" in w for w in whats), whats
     assert any("med hennes samtykke" in w for w in whats)
     md = doc(flow, answers)
-    top = md[: md.index("\n## Sammendrag")]
-    assert "Drøft anonymt med barnevernstjenesten" not in top
-    assert "gjelder ikke et ufødt barn" in top
+    assert "Drøft anonymt med barnevernstjenesten" not in md
+    assert "gjelder ikke et ufødt barn" in section(md, "Vurdering")
 
 
 def test_husk_barnet_under_paragraph_10a_only_for_health_personnel(flow):
@@ -709,11 +724,12 @@ def test_husk_barnet_under_paragraph_10a_only_for_health_personnel(flow):
     texts = info_texts(flow, answers)
     assert "§ 10a" not in texts["husk_barnet_info"]
     assert "lokale prosedyre" in texts["husk_barnet_info"]
-    assert "§ 10a" not in section(doc(flow, answers), "Lovgrunnlag og veiledere")
+    assert "§ 10a" not in doc(flow, answers)
     assert "§ 10a" not in flow.step("husk_barnet").source
     nurse = answers | {"helsepersonell": True}
     assert "helsepersonelloven § 10a" in info_texts(flow, nurse)["husk_barnet_info"]
-    assert "§ 10a" in section(doc(flow, nurse), "Lovgrunnlag og veiledere")
+    basis = next(ln for ln in doc(flow, nurse).splitlines() if ln.startswith("Grunnlag:"))
+    assert "helsepersonelloven § 10a" in basis
 
 
 def test_confidentiality_as_the_routine_says_it_and_what_sharing_means(flow):
@@ -738,8 +754,8 @@ def test_a_case_can_fit_several_situations_and_gets_the_advice_of_each(flow):
     assert "sit2_info" in path and "sit4_info" in path
     assert "henvendelse" in path and "bekymring" in path
     assert [s.id for s in missing_required(flow, answers)] == []
-    summary = section(doc(flow, answers), "Sammendrag")
-    assert "2. De ber selv om hjelp; 4. Rus eller psykiske vansker hos en gravid" in summary
+    background = section(doc(flow, answers), "Bakgrunn og observasjoner")
+    assert "2. De ber selv om hjelp; 4. Rus eller psykiske vansker hos en gravid" in background
 
 
 def test_a_coordinator_without_an_individual_plan_can_be_said_exactly(flow):
@@ -747,7 +763,7 @@ def test_a_coordinator_without_an_individual_plan_can_be_said_exactly(flow):
     assert choice is not None
     assert choice.label == "Brukeren ønsker koordinator, men ikke individuell plan"
     answers = example(flow, "ber-om-hjelp") | {"ip_onske": "nei"}
-    assert choice.label in doc(flow, answers, "koordinatorsoknad")
+    assert "- [x] Ønskes ikke: bare koordinator" in doc(flow, answers, "koordinatorsoknad")
 
 
 def test_the_tools_own_advice_is_not_credited_to_the_routine(flow):
@@ -792,8 +808,8 @@ def test_the_glossary_explains_the_words_a_newcomer_does_not_know(flow):
 
 def test_a_held_conversation_is_asked_about_in_the_past_tense(flow):
     held = example(flow, "ber-om-hjelp")
-    md = doc(flow, held)
+    md = doc(flow, held, "sporsmal-og-svar")
     assert "Var dere minst to fra tjenestene i samtalen?" in md
     assert "Hvem var med deg i samtalen?" in md
     planned = example(flow, "uklar-bekymring")
-    assert "Blir dere minst to fra tjenestene i samtalen?" in doc(flow, planned)
+    assert "Blir dere minst to fra tjenestene i samtalen?" in doc(flow, planned, "sporsmal-og-svar")
