@@ -680,3 +680,39 @@ def test_ctrl_b_across_a_when_step_hides_its_answer(
         "evaluering_info",
     ]
     check_no_hidden_answers(folder)
+
+
+# --- 5. a patient with a child who is pregnant: the duties on screen and in the documents --------
+
+
+def test_children_and_pregnancy_remind_of_the_duties_at_the_prompt_and_in_the_documents(
+    spawn: Callable[..., Session], tmp_path: Path
+) -> None:
+    answers = example_without(tmp_path, ["barn_gravid", "barn_meldeplikt"], "mote.toml")
+    folder = tmp_path / "sak"
+    s = spawn(
+        ["henvisning", "--svar", answers, "--dato", DATE, "--ut-mappe", folder, "--uten-utkast"]
+    )
+    s.expect(loose("Starter: Sekundærhenvisning for pasient i LAR"))
+    asked = interview(s, {"barn_gravid": ["barn", "gravid"], "barn_meldeplikt": "skal_meldes"})
+    finish_review(s)
+    order = ids(asked)
+    assert order[:4] == [
+        "barn_gravid",
+        "barn_plikter_info",
+        "gravid_plikter_info",
+        "barn_meldeplikt",
+    ]
+    children = shown(asked, "barn_plikter_info")
+    for ref in ("§ 10a", "§ 33", "barnevernsloven § 13-2", "Plikten er personlig"):
+        assert ref in children, ref
+    pregnant = shown(asked, "gravid_plikter_info")
+    assert "§ 10-3" in pregnant and "§ 32 annet ledd" in pregnant
+    assert "gjelder ikke det ufødte barnet" in pregnant
+    referat = (folder / "referat.md").read_text(encoding="utf-8")
+    assert "## Barn og graviditet" in referat and "§ 10-3" in referat
+    assert "| Gi opplysninger til barnevernstjenesten om pasientens barn" in referat
+    vedlegg2 = (folder / "sekundaerhenvisning.md").read_text(encoding="utf-8")
+    assert (
+        "Oppgitt i ansvarsgruppen: Pasienten har barn under 18 år; Pasienten er gravid" in vedlegg2
+    )
