@@ -106,6 +106,11 @@ def validate_https___omsorgslinje_invalid_flow_schema_json___defs_step(data, cus
             data__required = data['required']
             if not isinstance(data__required, bool):
                 raise JsonSchemaValueException('' + (name_prefix or 'data') + '.required must be boolean', name='' + (name_prefix or 'data') + '.required', rule='type')
+        if 'level' in data_keys:
+            data_keys.remove('level')
+            data__level = data['level']
+            if not (isinstance(data__level, str) and data__level == 'info' or (isinstance(data__level, str) and data__level == 'urgent')):
+                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".level must be one of ['info', 'urgent']", name='' + (name_prefix or 'data') + '.level', rule='enum')
         if 'identifying' in data_keys:
             data_keys.remove('identifying')
             data__identifying = data['identifying']

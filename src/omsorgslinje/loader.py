@@ -262,6 +262,7 @@ def _step(
         actions=tuple(actions),
         line=line,
         identifying=r.boolean(raw, "identifying", n, sid, False),
+        level=r.string(raw, "level", where, n, sid) or "info",
         previous_ids=previous_ids,
         previous_values=previous_values,
     )

@@ -92,6 +92,7 @@ class Step:
     # names, national identity numbers, addresses: never in a draft, a cache or an answers
     # record; only in a document the user asks for
     identifying: bool = False
+    level: str = "info"  # "urgent": shown as urgent (a duty, call 112, a BEON warning)
     # Ids the step had in earlier versions of the flow, and choice values renamed since
     # ({old: new}): answers files and drafts written before still load (see `renamed`).
     previous_ids: tuple[str, ...] = ()

@@ -65,7 +65,10 @@ class PlainFrontEnd:
 
     def _prompt(self, step: Step, current: object) -> object:
         if step.type == "info":
-            self.write(step.prompt.strip())
+            from .common import term_width, wrapped
+
+            text = wrapped(step.prompt, min(term_width(), 100))
+            self.write(("VIKTIG: " if step.level == "urgent" else "") + text)
             line = self.read("Trykk Enter for å gå videre: ").strip()
             return _special(line) or True
         if step.type in ("select", "multiselect", "confirm"):

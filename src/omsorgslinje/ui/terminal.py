@@ -139,7 +139,7 @@ class TerminalFrontEnd:
 
         width = panel_width()
         body = wrapped(step.prompt, width - 4)
-        if getattr(step, "level", "") == "urgent":
+        if step.level == "urgent":
             panel = Panel(
                 body,
                 title="VIKTIG",
