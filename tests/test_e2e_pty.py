@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PROVE_ANSWERS, CliResult, mode, real_flow
+from conftest import PROVE_ANSWERS, TINY_FLOW, CliResult, mode, real_flow, write_flow
 from ptyhelp import (
     CTRL_B,
     DOWN,
@@ -505,3 +505,46 @@ def test_lists_open_with_nothing_chosen_and_letters_pick(
     assert "| Har familien gitt samtykke? | Ja |" in doc
     assert "| Hvilken rolle har du? | Helsesykepleier |" in doc
     assert "Antall barn: 3" in doc
+
+
+URGENT_FLOW = (
+    TINY_FLOW
+    + '''
+[[steps]]
+id = "plikt"
+type = "info"
+level = "urgent"
+prompt = """
+Du har meldeplikt. Meld direkte til barnevernstjenesten,
+i dag.
+"""
+
+[[steps]]
+id = "merk"
+type = "info"
+prompt = "Til orientering: rutinen har et vedlegg."
+'''
+)
+
+
+def test_urgent_panels_look_different_from_information_also_without_colour(
+    spawn: Callable[..., Session], tmp_path: Path
+) -> None:
+    flow = write_flow(tmp_path / "f", URGENT_FLOW, {"t.md.j2": "{{ navn }}\n"}, "t.toml")
+    s = spawn(["start", flow, "--uten-utkast"], redirect=tmp_path / "ut.md", env={"NO_COLOR": "1"})
+    s.ready(TEXT)
+    s.send("AB" + ENTER)
+    s.expect("VIKTIG")
+    s.expect("┃")  # a heavy frame, not only a colour
+    # the flow file's line break is not layout: the sentence is one line in the panel
+    s.expect(loose("Meld direkte til barnevernstjenesten, i dag."))
+    s.ready(INFO)
+    s.send(ENTER)
+    s.expect(loose("Til orientering: rutinen har et vedlegg."))
+    s.ready(INFO)
+    before = s.child.before
+    assert "VIKTIG" not in before and "┃" not in before
+    s.send(ENTER)
+    s.review()
+    s.send("1" + ENTER)
+    assert s.finish() == 0, screen(s.text)
