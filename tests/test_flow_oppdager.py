@@ -326,7 +326,6 @@ def test_acute_not_yet_reported_and_not_health_personnel(flow):
     steps = next_steps(flow, answers)
     assert steps[0]["hva"].startswith("Ring politiet på 112")
     assert steps[0]["når"] == "straks"
-    assert "barnevernstjenesten" in steps[1]["hva"]
     duty = next(n for n in steps if "direkte til barnevernstjenesten" in n["hva"])
     assert duty["når"] == "i dag"
     assert "personlig plikt" in duty["hvem"]
@@ -602,15 +601,20 @@ def vis_of(flow, answers, sid):
 def test_police_is_a_next_step_only_when_nothing_was_done(flow):
     answers = example(flow, "akutt-henting")
     assert not any("112" in n["hva"] for n in next_steps(flow, answers))
+    # what was done is not asked again; the leader is told once
+    whats = [n["hva"] for n in next_steps(flow, answers | {"akutt_gjort": ["politi"]})]
+    assert sum("lederen din" in w for w in whats) == 1, whats
+    assert not any(w.startswith("Kontakt barnevernstjenesten") for w in whats)
     answers["akutt_gjort"] = ["ingenting"]
     first = next_steps(flow, answers)[0]
     assert first["hva"].startswith("Ring politiet på 112") and first["når"] == "straks"
 
 
 def test_after_a_report_with_names_no_anonymous_discussion_first(flow):
-    answers = example(flow, "akutt-henting")
+    answers = example(flow, "akutt")  # reported orally, with names
     answers.update(drofting="ikke_enda", situasjon=["akutt_meldeplikt", "uklar_bekymring"])
-    del answers["drofting_anonym"]
+    for sid in ("drofting_anonym", "drofting_resultat"):
+        del answers[sid]
     whats = [n["hva"] for n in next_steps(flow, answers)]
     assert not any("anonymt" in w for w in whats), whats
     assert "Orienter lederen din om saken og meldingen" in whats
@@ -813,3 +817,10 @@ def test_a_held_conversation_is_asked_about_in_the_past_tense(flow):
     assert "Hvem var med deg i samtalen?" in md
     planned = example(flow, "uklar-bekymring")
     assert "Blir dere minst to fra tjenestene i samtalen?" in doc(flow, planned, "sporsmal-og-svar")
+
+
+
+def test_a_child_in_danger_without_a_duty_yes_still_reaches_barnevernstjenesten(flow):
+    answers = example(flow, "akutt-henting") | {"akutt_barn": False, "akutt_gjort": ["politi"]}
+    whats = [n["hva"] for n in next_steps(flow, answers)]
+    assert any(w.startswith("Kontakt barnevernstjenesten om det som skjedde") for w in whats)
