@@ -747,7 +747,10 @@ def test_confidentiality_as_the_routine_says_it_and_what_sharing_means(flow):
     shared = info_texts(flow, answers)["drofting_anonym_info"]
     assert "samtalen ikke «på generelt grunnlag»" in shared
     assert "brudd på taushetsplikten" in shared
-    assert any(n["hva"].startswith("Avklar med lederen din om det var i orden") for n in next_steps(flow, answers))
+    assert any(
+        n["hva"].startswith("Avklar med lederen din om det var i orden")
+        for n in next_steps(flow, answers)
+    )
 
 
 def test_a_case_can_fit_several_situations_and_gets_the_advice_of_each(flow):
