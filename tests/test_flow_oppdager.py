@@ -822,7 +822,6 @@ def test_a_held_conversation_is_asked_about_in_the_past_tense(flow):
     assert "Blir dere minst to fra tjenestene i samtalen?" in doc(flow, planned, "sporsmal-og-svar")
 
 
-
 def test_a_child_in_danger_without_a_duty_yes_still_reaches_barnevernstjenesten(flow):
     answers = example(flow, "akutt-henting") | {"akutt_barn": False, "akutt_gjort": ["politi"]}
     whats = [n["hva"] for n in next_steps(flow, answers)]
