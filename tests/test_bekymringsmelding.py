@@ -584,3 +584,12 @@ def test_an_acute_report_says_it_is_urgent_and_what_was_done(flow):
     label = flow.step("meldeplikt_alternativ").choice("omsorgssvikt").label
     assert label in md.split("### Andre synspunkter")[1]
     assert "Haster" not in report(flow, example(flow, "melding")).split("\n## ")[0]
+
+
+@pytest.mark.parametrize("duty", [True, False])
+def test_the_report_introduction_keeps_its_list(flow, duty):
+    from omsorgslinje.expr import render_text
+
+    text = render_text(flow.step("melding_info").prompt, {"akutt_barn": duty})
+    assert "\n- Saksbehandleren avgjør" in text
+    assert ("her spør vi om resten" in text) is duty
