@@ -593,3 +593,40 @@ def test_the_report_introduction_keeps_its_list(flow, duty):
     text = render_text(flow.step("melding_info").prompt, {"akutt_barn": duty})
     assert "\n- Saksbehandleren avgjør" in text
     assert ("her spør vi om resten" in text) is duty
+
+
+def _flow_with_record(tmp_path: Path, record: str) -> Path:
+    from conftest import TINY_FLOW
+
+    path = tmp_path / "t.toml"
+    path.write_text(TINY_FLOW, encoding="utf-8")
+    (tmp_path / "t.md.j2").write_text("{{ navn }}\n", encoding="utf-8")
+    (tmp_path / "t.json.j2").write_text(record, encoding="utf-8")
+    return path
+
+
+def test_flyt_sjekk_checks_a_record_template(run_cli, tmp_path):
+    path = _flow_with_record(tmp_path, "{{ {'a': ukjent_navn} | tojson }}\n")
+    r = run_cli(["flyt", "sjekk", path])
+    assert r.returncode == 1
+    assert "t.json.j2:1:" in r.stdout + r.stderr and "ukjent_navn" in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize(
+    ("record", "said"),
+    [("{ navn: {{ navn }} }", "ikke gyldig JSON"), ("{{ [navn] | tojson }}", "ett JSON-objekt")],
+)
+def test_a_record_template_that_writes_no_object_is_a_clear_error(run_cli, tmp_path, record, said):
+    path = _flow_with_record(tmp_path, record)
+    answers = tmp_path / "svar.toml"
+    answers.write_text('[svar]\nnavn = "HEMMELIG-SVAR"\n', encoding="utf-8")
+    for fmt in ("json", "toml"):
+        r = run_cli(["start", path, "--svar", answers, "--ikke-interaktiv", "--format", fmt])
+        assert r.returncode == 2, r.stderr
+        assert said in r.stderr and "t.json.j2" in r.stderr
+        assert "HEMMELIG-SVAR" not in r.stderr + r.stdout
+    # with a valid record, the name is in it (and md is untouched by the record template)
+    (tmp_path / "t.json.j2").write_text("{{ {'navn': navn, 'tom': none} | tojson }}\n", "utf-8")
+    r = run_cli(["start", path, "--svar", answers, "--ikke-interaktiv", "--format", "json"])
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"navn": "HEMMELIG-SVAR"}

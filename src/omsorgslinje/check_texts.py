@@ -157,7 +157,7 @@ def context_names() -> frozenset[str]:
 
 def _template_names(doc: Document) -> list[str]:
     base = doc.template.removesuffix(".j2").removesuffix(".md")
-    return [base + ".md.j2", base + ".txt.j2"]
+    return [base + ".md.j2", base + ".txt.j2", base + ".json.j2"]
 
 
 def check_templates(flow: Flow) -> list[Problem]:
@@ -173,7 +173,7 @@ def check_templates(flow: Flow) -> list[Problem]:
     for doc in flow.documents:
         if not doc.template:
             continue
-        md_name, txt_name = _template_names(doc)
+        md_name, *others = _template_names(doc)
         try:
             _source(env, md_name)
         except TemplateNotFound:
@@ -187,11 +187,12 @@ def check_templates(flow: Flow) -> list[Problem]:
             )
             continue
         queue = [md_name]
-        try:
-            _source(env, txt_name)
-            queue.append(txt_name)
-        except TemplateNotFound:
-            pass
+        for other in others:  # the plain-text form and the record, when the owner wrote them
+            try:
+                _source(env, other)
+                queue.append(other)
+            except TemplateNotFound:
+                pass
         while queue:
             name = queue.pop(0)
             if name in done:
