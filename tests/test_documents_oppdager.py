@@ -298,3 +298,55 @@ def test_questions_and_answers_hold_every_answer(path: Path) -> None:
         if value in (None, []) or step.identifying:
             continue
         assert _in(display(step, value), md), sid
+
+
+# --- the report to barnevernstjenesten and the § 32 information --------------------------------
+
+REPORTS = [p for p in EXAMPLES if "bekymringsmelding" in [d.name for d in case_documents(_case(p))]]
+PREGNANT = [
+    p for p in EXAMPLES if "opplysninger_gravid" in [d.name for d in case_documents(_case(p))]
+]
+
+
+def test_some_examples_make_a_report_and_the_paragraph_32_information() -> None:
+    assert REPORTS and PREGNANT
+
+
+@pytest.mark.parametrize("path", REPORTS, ids=lambda p: p.stem)
+def test_report_follows_the_national_form_and_keeps_facts_apart(path: Path) -> None:
+    """The caseworker decides from the report: the form's order, concrete observations, the
+    child's own words, what was done, whether the parents know and why not, the assessment
+    after the facts."""
+    case = _case(path)
+    a = _answers(case)
+    md = _doc(case, "bekymringsmelding")
+    headings = re.findall(r"^## (.+)$", md, flags=re.MULTILINE)
+    form = ["Kommune", "Melder", "Barnet", "Foreldre eller foresatte", "Meldingen"]
+    assert [h for h in headings if h in form] == form
+    for sid in ("melding_observasjoner", "melding_barnets_ord", "melding_gjort"):
+        if a.get(sid):
+            assert _in(a[sid], md), sid
+    if a.get("melding_foreldre_grunn"):
+        assert _in(a["melding_foreldre_grunn"], md)
+    facts = a.get("melding_observasjoner") or a.get("meldeplikt_fakta")
+    if facts and a.get("melding_vurdering"):
+        plain = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", md)
+        assert plain.index(_words(facts)[0]) < plain.index(_words(a["melding_vurdering"])[0])
+
+
+@pytest.mark.parametrize("path", PREGNANT, ids=lambda p: p.stem)
+def test_paragraph_32_information_says_who_on_what_what_she_knows_and_what_help(
+    path: Path,
+) -> None:
+    case = _case(path)
+    a = _answers(case)
+    s = _sections(_doc(case, "opplysninger_gravid"))
+    assert _in(a["rolle"], s["Hvem gir opplysningene"])
+    if a.get("p32_kontakt"):
+        assert _in(a["p32_kontakt"], s["Hvem gir opplysningene"])
+    assert _in(a["p32_grunnlag"], s["Hva opplysningene bygger på"])
+    assert _in(a["p32_sagt"], s["Hva hun har fått vite"])
+    assert _in(a["p32_hjelp"], s["Hjelp hun har nå"])
+    week = a.get("p32_svangerskapsuke") or a.get("svangerskapsuke")
+    if week:
+        assert str(week) in s["Den gravide"]

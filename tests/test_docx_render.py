@@ -121,9 +121,11 @@ def test_lists_bulleted_nested_and_numbered_each_from_one() -> None:
         ("List Bullet 2", "avtal tid"),
         ("List Number", "Ny liste, ny nummerering"),
         ("List Number", "Andre punkt"),
-        ("List Bullet", "☐ Gå to sammen"),
-        ("List Bullet", "☒ Skriv ned observasjonene"),
     ]
+    # a task-list box is the item's own mark, in place of a bullet
+    boxes = [p for p in d.paragraphs if p.text.startswith(("☐", "☒"))]
+    assert [p.text for p in boxes] == ["☐ Gå to sammen", "☒ Skriv ned observasjonene"]
+    assert all(p.style.name == "Normal" and p.paragraph_format.left_indent for p in boxes)
     numbered = [p for p in d.paragraphs if p.style.name == "List Number"]
     first, second = _numbering(numbered[0]), _numbering(numbered[2])
     assert first and second
@@ -275,7 +277,11 @@ def test_every_document_of_every_example_as_word(path: Path, name: str) -> None:
         assert row.cells[0].text == first
 
     items = [m.group(1) for m in (re.match(r"^\s*(?:[-*]|\d+\.)\s+(.*)$", x) for x in lines) if m]
-    got_items = [p.text for p in d.paragraphs if p.style.name.startswith("List")]
+    got_items = [
+        p.text
+        for p in d.paragraphs
+        if p.style.name.startswith("List") or p.text.startswith(("☐", "☒"))
+    ]
     assert len(got_items) == len(items)
     for want, got in zip(items, got_items, strict=True):
         plain = re.sub(r"^\[[ xX]\]\s+", "", inline(want)).rstrip("\\").strip()

@@ -151,8 +151,13 @@ class _Writer:
         from docx.shared import Mm
 
         first_in_item = i > 0 and tokens[i - 1].type == "list_item_open"
-        if self.lists and first_in_item:
+        boxed = _BOX.match(tokens[i + 1].content) if i + 1 < len(tokens) else None
+        if self.lists and first_in_item and not (boxed and not self.lists[-1].ordered):
             return self._list_paragraph()
+        if self.lists and first_in_item:  # a task-list box is its own mark: no bullet beside it
+            para = self.doc.add_paragraph()
+            para.paragraph_format.left_indent = Mm(7 * len(self.lists))
+            return para
         para = self.doc.add_paragraph()
         if self.lists:
             para.paragraph_format.left_indent = Mm(7 * len(self.lists))
