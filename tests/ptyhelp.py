@@ -40,9 +40,10 @@ ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|O.|[()][0-9A-Za-z]|[=>78])")
 def loose(text: str) -> str:
     """A pattern for `text` that also matches when the terminal wrapped or styled it."""
     gap = r"(?:[\r\n]|\x1b\[[0-9;?]*[A-Za-z])*"
-    # a wrapped line may lose the space where it broke, or indent its continuation
+    # a wrapped line may lose the space where it broke, or indent its continuation; a space may
+    # be a no-break space (ui.common.keep_together)
     return gap.join(
-        r"(?:[ \r\n]|\x1b\[[0-9;?]*[A-Za-z])*" if c == " " else re.escape(c) for c in text
+        r"(?:[ \u00a0\r\n]|\x1b\[[0-9;?]*[A-Za-z])*" if c == " " else re.escape(c) for c in text
     )
 
 

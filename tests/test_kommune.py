@@ -578,11 +578,11 @@ def test_flyt_sjekk_reports_an_unknown_contact(run_cli: Any, tmp_path: Path) -> 
 
 def test_coordinator_application_is_addressed_to_the_profiles_municipality(tmp_path: Path) -> None:
     without = _case_text("oppdager", "oppdager-ber-om-hjelp", {}, "koordinatorsoknad")
-    assert "Til: Koordinerende enhet, Lillehammer kommune." in without
+    assert "Til Koordinerende enhet. Innhold" in without
     assert "Koordinerende enhet: telefonnummeret står på kommunens nettside." in without
     kommune.activate(kommune.select("bergen", {}))
     text = _case_text("oppdager", "oppdager-ber-om-hjelp", {}, "koordinatorsoknad")
-    assert "Til: Koordinerende enhet, Bergen kommune." in text
+    assert "Til Koordinerende enhet, Bergen kommune. Innhold" in text
     assert "Koordinerende enhet: telefonnummeret står på www.bergen.kommune.no." in text
 
 
@@ -660,3 +660,18 @@ def test_oppdager_acute_panel_gives_the_profiles_numbers(
             s.expect(loose(text))
     finally:
         s.close()
+
+
+def test_a_phone_number_is_never_broken_across_lines() -> None:
+    """The full-screen front end wraps a panel's text with ui.common.wrapped, then draws it."""
+    from rich.console import Console
+    from rich.panel import Panel
+
+    from omsorgslinje.ui.common import wrapped
+
+    text = "Ring barnevernstjenesten på 11 22 33 44 eller legevakten på 116 117 (§ 13-2)."
+    for width in range(30, 80):
+        console = Console(width=width, record=True, color_system=None)
+        console.print(Panel(wrapped(text, width - 4)))
+        shown = console.export_text().replace("\u00a0", " ")
+        assert "11 22 33 44" in shown and "116 117" in shown, shown

@@ -119,7 +119,7 @@ def wrapped(text: str, width: int) -> str:
     out: list[str] = []
     previous = None
     for lead, body in blocks(text):
-        body = re.sub(r"(§§?) (?=\d)", "\\1\u00a0", body)
+        body = keep_together(body)
         if out and not (lead and previous):
             out.append("")
         out += textwrap.wrap(
@@ -163,8 +163,14 @@ def reflow(text: str) -> str:
             else:
                 lines.append(line.rstrip())
         paragraphs.append("\n".join(lines))
-    # a section sign stays with its number («§ 10a», «§§ 10-2»)
-    return re.sub(r"(§§?) (?=\d)", "\\1\u00a0", "\n\n".join(paragraphs))
+    return keep_together("\n\n".join(paragraphs))
+
+
+def keep_together(text: str) -> str:
+    """No-break spaces where a line must not break: a section sign and its number («§ 10a»,
+    «§§ 10-2»), and the groups of a phone number («55 66 77 88», «116 117»)."""
+    text = re.sub(r"(§§?) (?=\d)", "\\1\u00a0", text)
+    return re.sub(r"(?<=\d) (?=\d)", "\u00a0", text)
 
 
 def help_text(step: Step, glossary: dict[str, str] | None = None) -> str:
