@@ -428,31 +428,43 @@ def test_retention_days_from_env_and_config(
 # -- messages --------------------------------------------------------------------------------------
 
 
-def test_internal_error_names_the_draft_never_the_answer(
+@pytest.mark.parametrize(
+    ("error", "code", "said"),
+    [(RuntimeError, 70, "Intern feil"), (KeyboardInterrupt, 130, "Avbrutt.")],
+    ids=["intern-feil", "ctrl-c"],
+)
+def test_an_error_after_the_interview_names_the_draft_never_the_answer(
     flow: Flow,
     store: DraftStore,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    error: type[BaseException],
+    code: int,
+    said: str,
 ) -> None:
+    """The draft's path travels with the error to the message (no module-level «active
+    draft»): an internal error or Ctrl-C while the documents are made."""
     from omsorgslinje import __main__, run
 
+    assert not hasattr(draft_session, "ACTIVE")
     session = DraftSession(store, blank_draft(flow, "prove-feil"))
-    session.save(answered(flow, True, SECRET))
-    assert session.path == draft_session.ACTIVE
+    iv = answered(flow, True, SECRET)
+    session.save(iv)
 
-    def boom(ref: str, opts: object) -> int:
-        raise RuntimeError(f"noe gikk galt med {SECRET}")
+    def interviewed(*args: object, **kwargs: object) -> tuple[object, object, DraftSession]:
+        return iv, _dt.date(2026, 11, 20), session
 
-    monkeypatch.setattr(run, "run_flow", boom)
-    try:
-        code = __main__.main(["start", "prove"])
-    finally:
-        draft_session.ACTIVE = None
+    def boom(*args: object) -> None:
+        raise error(f"noe gikk galt med {SECRET}")
+
+    monkeypatch.setattr(run, "gather", interviewed)
+    monkeypatch.setattr(run, "emit", boom)
+    assert __main__.main(["start", flow.path]) == code
     err = capsys.readouterr().err
-    assert code == 70  # an internal error has its own code
-    assert "Intern feil" in err and "RuntimeError" in err
-    assert "prove-feil" in err and "Traceback" not in err
+    assert said in err and "Traceback" not in err
+    assert f"utkastet {session.path}" in err and "utkast fortsett prove-feil" in err
     assert SECRET not in err
+    assert session.path.exists()
 
 
 def test_a_failing_save_warns_until_it_succeeds_and_the_interview_goes_on(

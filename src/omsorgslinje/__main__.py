@@ -196,8 +196,8 @@ def _run(args: list[str]) -> int:
             code = app(args=args, prog_name="omsorgslinje", standalone_mode=False)
         except click.exceptions.Exit as exc:
             return int(exc.exit_code or 0)
-        except click.exceptions.Abort:
-            error("Avbrutt.")
+        except click.exceptions.Abort as exc:  # click's word for a KeyboardInterrupt
+            error("Avbrutt." + _draft_note(exc.__cause__ or exc))
             return 130
         except click.exceptions.UsageError as exc:
             error(f"Feil: {_usage_message(exc)}")
@@ -207,8 +207,8 @@ def _run(args: list[str]) -> int:
     except OmsorgslinjeError as exc:
         error(exc.message)
         return exc.exit_code
-    except KeyboardInterrupt:
-        error("Avbrutt." + _draft_note())
+    except KeyboardInterrupt as exc:
+        error("Avbrutt." + _draft_note(exc))
         return 130
     except BrokenPipeError:
         _silence_stdout()  # the reader went away (`| head`): nothing more to say
@@ -227,17 +227,20 @@ def _run(args: list[str]) -> int:
     except Exception as exc:  # an internal error: a short message, no traceback
         error(
             f"Intern feil i omsorgslinje ({type(exc).__name__}). Ingen svar er vist her. "
-            "Meld gjerne fra til den som drifter verktøyet." + _draft_note()
+            "Meld gjerne fra til den som drifter verktøyet." + _draft_note(exc)
         )
         return INTERNAL_ERROR
 
 
-def _draft_note() -> str:
-    """Where the interview's draft is, when there is one (never what it holds)."""
-    drafts = sys.modules.get("omsorgslinje.draft_session")
-    path = getattr(drafts, "ACTIVE", None)
+def _draft_note(exc: BaseException) -> str:
+    """Where the interview's draft is, when the error carries one (never what it holds)."""
+    from pathlib import Path
+
+    from .errors import DRAFT_ATTRIBUTE
+
+    path = getattr(exc, DRAFT_ATTRIBUTE, None)
     try:
-        if path is None or not path.exists():
+        if not isinstance(path, Path) or not path.exists():
             return ""
     except OSError:
         return ""

@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from .model import Flow
     from .values import Value
 
-# where the current interview's draft is, for the internal-error message in __main__
-ACTIVE: Path | None = None
-
 
 def progress_of(iv: Interview) -> tuple[int, int]:
     """How far: questions answered among the questions that apply, and their count."""
@@ -171,7 +168,6 @@ class DraftSession:
         return self.draft.answered == 0 and not self.draft.typing
 
     def _write(self) -> None:
-        global ACTIVE
         if self.empty and not self.draft.path and not self.saved:
             return
         if self.lost:
@@ -200,7 +196,6 @@ class DraftSession:
         self.unsaved = 0
         self.saved = True
         self.saved_at = self.draft.changed.strftime("%H.%M.%S")
-        ACTIVE = self.path
 
     def _not_saved(self) -> str:
         n = self.unsaved
@@ -210,11 +205,9 @@ class DraftSession:
         return f"Utkastet ble sist lagret kl. {self.saved_at}; {what} etter det er ikke lagret."
 
     def delete(self) -> None:
-        global ACTIVE
         if self.lock.held():
             self.store.delete(self.draft.id)
         self.lock.release()
-        ACTIVE = None
 
     def drop_if_empty(self) -> bool:
         """On an interruption: a draft with nothing answered and nothing typed is not kept."""

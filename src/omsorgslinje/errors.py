@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 # Control characters (but newline and tab) shown, never sent: an escape sequence in a file name,
 # a key or a flow's text must not redraw the terminal, set its title or fill its clipboard.
+# An internal error or Ctrl-C that leaves a run whose draft is saved carries the draft's path
+# in this attribute (run.name_draft), for the message in __main__: passed along explicitly,
+# no module keeps "the active draft".
+DRAFT_ATTRIBUTE = "omsorgslinje_utkast"
+
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 

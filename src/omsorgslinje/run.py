@@ -8,6 +8,7 @@ in `run_documents.py`; this module gathers the answers and runs a flow or a draf
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,13 @@ from .draft_file import Draft, DraftError, new_id, now, stamp
 from .draft_session import DraftSession
 from .drafts import DraftStore
 from .engine import Interview, missing_required, resolve, with_defaults
-from .errors import Interrupted, MissingAnswersError, OmsorgslinjeError, UsageError
+from .errors import (
+    DRAFT_ATTRIBUTE,
+    Interrupted,
+    MissingAnswersError,
+    OmsorgslinjeError,
+    UsageError,
+)
 from .loader import load_flow
 from .model import Flow
 from .run_documents import emit
@@ -180,7 +187,18 @@ def _interview(
     except Signalled as sig:
         _keep_typing(flow, front, session)
         raise Interrupted(_stopped(session, "Avsluttet."), 128 + sig.signum) from None
+    except Exception as exc:
+        name_draft(exc, session)
+        raise
     return iv, date, session
+
+
+def name_draft(exc: BaseException, session: DraftSession | None) -> None:
+    """An internal error leaving the interview carries where its saved draft is, for the
+    message in __main__ (the path only, never what the draft holds)."""
+    if session is not None and session.saved and not isinstance(exc, OmsorgslinjeError):
+        with contextlib.suppress(Exception):
+            setattr(exc, DRAFT_ATTRIBUTE, session.path)
 
 
 def _typing_saver(flow: Flow, session: DraftSession) -> Callable[[str, str], None]:
@@ -254,7 +272,10 @@ def _finish(
     """Write the documents; then the draft goes (unless --behold-utkast). Kept on failure."""
     try:
         emit(flow, iv, date, opts)
-    except OmsorgslinjeError as exc:
+    except (Exception, KeyboardInterrupt) as exc:
+        name_draft(exc, session)
+        if not isinstance(exc, OmsorgslinjeError):
+            raise
         if session is not None and session.path.exists():
             exc.message = (
                 f"{exc.message}\nSvarene er tatt vare på i utkastet {session.path}. "
