@@ -701,6 +701,13 @@ def test_older_siblings_only_when_the_conditions_are_met(flow):
     text = flow.step("gravid_rus").help
     assert "gjelder meldeplikten for dem." not in text
     assert "når vilkårene" in text and "vurder" in text
+    # the note of a pregnant woman without a duty says the same
+    answers = example(flow, "gravid") | {"helsepersonell": False}
+    for sid in ("opplysning_gitt", "opplysning_gitt_dato"):
+        del answers[sid]
+    md = " ".join(doc(flow, answers).split())
+    assert "men barn hun har fra før når vilkårene er oppfylt for dem" in md
+    assert "men gjelder barn hun har fra før." not in md
 
 
 def test_non_health_employee_pregnant_woman_situation_5_gets_the_right_route(flow):
@@ -709,6 +716,7 @@ def test_non_health_employee_pregnant_woman_situation_5_gets_the_right_route(flo
     for sid in ("opplysning_gitt", "opplysning_gitt_dato"):
         del answers[sid]
     texts = info_texts(flow, answers)
+    assert "sit5_info" not in texts  # «Meld eller gi opplysninger først» is not for her
     sit5 = texts["sit5_uten_plikt_info"]
     assert "svarte nei" not in sit5
     assert "ufødt" in sit5 and "samtykke" in sit5
