@@ -630,3 +630,33 @@ def test_a_record_template_that_writes_no_object_is_a_clear_error(run_cli, tmp_p
     r = run_cli(["start", path, "--svar", answers, "--ikke-interaktiv", "--format", "json"])
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == {"navn": "HEMMELIG-SVAR"}
+
+
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+def test_a_case_folder_as_data_holds_the_report_record_and_the_answers(
+    run_cli, tmp_path, schema, fmt
+):
+    import tomllib
+
+    out = tmp_path / "sak"
+    example_file = ROOT / "examples" / "oppdager-melding.toml"
+    r = run_cli(
+        [
+            "oppdager",
+            "--svar",
+            example_file,
+            "--ikke-interaktiv",
+            "--ut-mappe",
+            out,
+            "--format",
+            fmt,
+        ]
+    )
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert f"oppdager-bekymringsmelding.{fmt}" in names and "oppdager-svar.toml" in names
+    text = (out / f"oppdager-bekymringsmelding.{fmt}").read_text("utf-8")
+    data = json.loads(text) if fmt == "json" else tomllib.loads(text)
+    assert list(validator(schema).iter_errors(data)) == []
+    # the documents without a record of their own are the case: the answers file, once
+    assert not [n for n in names if n.startswith("oppdager-notat")]
