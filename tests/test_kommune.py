@@ -675,3 +675,18 @@ def test_a_phone_number_is_never_broken_across_lines() -> None:
         console.print(Panel(wrapped(text, width - 4)))
         shown = console.export_text().replace("\u00a0", " ")
         assert "11 22 33 44" in shown and "116 117" in shown, shown
+
+
+def test_a_profile_not_checked_for_a_year_is_warned_of_at_the_start(
+    run_cli: Any, tmp_path: Path, acute_flow: Path
+) -> None:
+    old = _profile(tmp_path, GOOD.replace("2026-11-30", "2020-01-15"))
+    answers = tmp_path / "svar.toml"
+    answers.write_text('[svar]\ninitialer = "AB"\n', encoding="utf-8")
+    r = run_cli(["start", acute_flow, "--svar", answers, "--ikke-interaktiv", "--kommune", old])
+    assert r.returncode == 0, r.stderr
+    assert "Kommuneprofilen for Prøvik kommune ble sist kontrollert 15.01.2020" in r.stderr
+    assert "Ring barnevernvakten på 55 66 77 88." in r.stdout
+    fresh = _profile(tmp_path, GOOD.replace("2026-11-30", _dt.date.today().isoformat()), "ny.toml")
+    r = run_cli(["start", acute_flow, "--svar", answers, "--ikke-interaktiv", "--kommune", fresh])
+    assert r.returncode == 0 and "kontrollert" not in r.stderr

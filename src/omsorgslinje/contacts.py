@@ -125,6 +125,17 @@ class Profile:
     path: str = ""
 
 
+def stale(profile: Profile, today: _dt.date) -> str | None:
+    """A warning when the profile's numbers were last checked more than a year ago."""
+    if profile.checked is None or (today - profile.checked).days <= 365:
+        return None
+    return (
+        f"Kommuneprofilen for {profile.name} ble sist kontrollert {profile.checked:%d.%m.%Y}, "
+        "for mer enn ett år siden: sjekk numrene før du ringer, og be den som eier profilen om "
+        "å oppdatere den."
+    )
+
+
 def _site(url: str) -> str:
     """A web address as it reads in a sentence: without https:// and a final /."""
     for scheme in ("https://", "http://"):

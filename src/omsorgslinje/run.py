@@ -295,9 +295,14 @@ def _finish(
 def _use_profile(opts: RunOptions) -> None:
     """The municipality profile the texts take their numbers from; a broken one stops here,
     before the first question."""
+    from .contacts import stale
     from .kommune import activate, select
 
-    activate(select(opts.kommune))
+    selected = select(opts.kommune)
+    activate(selected)
+    old = stale(selected.profile, _dt.date.today()) if selected.profile else None
+    if old:
+        warn(old)
 
 
 def run_flow(ref: str, opts: RunOptions) -> int:
