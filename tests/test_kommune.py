@@ -225,6 +225,8 @@ def test_option_then_environment_then_configuration_folder(
     chosen = kommune.select("3405", {kommune.ENV: "bergen"})
     assert chosen.profile is not None and chosen.profile.name == "Lillehammer kommune"
     assert kommune.select("ingen", {kommune.ENV: "bergen"}).profile is None
+    chosen = kommune.select("Bergen", {})
+    assert chosen.profile is not None and chosen.profile.number == "4601"
     assert kommune.select(None, {kommune.ENV: "ingen"}).profile is None
 
 

@@ -327,9 +327,9 @@ class Selected:
 
 
 def find_builtin(ref: str) -> Path | None:
-    """A built-in profile by id (file name) or municipality number."""
+    """A built-in profile by id (file name, in any case: «Bergen») or municipality number."""
     for p in builtin_profiles():
-        if p.stem == ref:
+        if p.stem == ref.lower():
             return p
     if re.fullmatch(r"[0-9]{4}", ref):
         for p in builtin_profiles():
