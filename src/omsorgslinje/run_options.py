@@ -141,10 +141,12 @@ def draft_options(opts: RunOptions) -> dict[str, object]:
     }
 
 
-BINARY_TO_TERMINAL = (
-    "Et Word-dokument (docx) er en binærfil og kan ikke vises i terminalen. "
-    "Skriv det til en fil med --ut notat.docx, alle dokumentene med --ut-mappe MAPPE, "
-    "eller send standard ut til en fil (> notat.docx)."
+BINARY_TO_TERMINAL = (  # short lines: a narrow terminal does not break them mid-word
+    "Et Word-dokument (docx) er en binærfil og kan ikke vises\n"
+    "i terminalen. Skriv det til en fil:\n"
+    "  --ut notat.docx      ett dokument\n"
+    "  --ut-mappe MAPPE     alle dokumentene i saken\n"
+    "  > notat.docx         standard ut til en fil"
 )
 
 
