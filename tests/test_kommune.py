@@ -692,3 +692,23 @@ def test_a_profile_not_checked_for_a_year_is_warned_of_at_the_start(
     fresh = _profile(tmp_path, GOOD.replace("2026-11-30", _dt.date.today().isoformat()), "ny.toml")
     r = run_cli(["start", acute_flow, "--svar", answers, "--ikke-interaktiv", "--kommune", fresh])
     assert r.returncode == 0 and "kontrollert" not in r.stderr
+
+
+def test_kommune_lag_copies_a_built_in_profile_to_the_configuration_folder(
+    run_cli: Any, home: Path
+) -> None:
+    r = run_cli(["kommune", "lag", "3405"])
+    assert r.returncode == 0, r.stderr
+    user = home / "config" / "kommune.toml"
+    assert user.read_text(encoding="utf-8") == (REPO / "kommuner" / "lillehammer.toml").read_text(
+        encoding="utf-8"
+    )
+    assert user.stat().st_mode & 0o777 == 0o600
+    assert user.parent.stat().st_mode & 0o777 == 0o700
+    assert run_cli(["kommune", "vis"]).stdout.splitlines()[1] == "Kilde: konfigurasjonsmappen"
+    r = run_cli(["kommune", "lag", "bergen"])
+    assert r.returncode == 1 and "--overskriv" in r.stderr
+    assert run_cli(["kommune", "lag", "bergen", "--overskriv"]).returncode == 0
+    assert 'number = "4601"' in user.read_text(encoding="utf-8")
+    r = run_cli(["kommune", "lag", "ingen"])
+    assert r.returncode == 2 and "bergen, lillehammer" in r.stderr

@@ -339,7 +339,7 @@ def find_builtin(ref: str) -> Path | None:
     return None
 
 
-def _path(ref: str, origin: str) -> Path | None:
+def reference_path(ref: str, origin: str) -> Path | None:
     """The file a reference names: a path, or a built-in profile; None for «ingen»."""
     ref = ref.strip()
     if ref.lower() == NONE:
@@ -367,11 +367,11 @@ def locate(option: str | None, environ: Mapping[str, str] | None = None) -> tupl
     env = os.environ if environ is None else environ
     if option:
         origin = f"--kommune {option}"
-        return _path(option, origin), origin
+        return reference_path(option, origin), origin
     value = env.get(ENV, "").strip()
     if value:
         origin = f"miljøvariabelen {ENV}={value}"
-        return _path(value, origin), origin
+        return reference_path(value, origin), origin
     user = user_profile_path()
     if user.is_file():
         return user, "konfigurasjonsmappen"

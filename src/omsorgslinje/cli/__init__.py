@@ -138,5 +138,7 @@ app.add_typer(flyt_app, name="flyt", help="For rutineeiere: list, sjekk og vis f
 from .kommune import kommune_app  # noqa: E402
 
 app.add_typer(
-    kommune_app, name="kommune", help="Kommuneprofilen: kommunens egne telefonnumre; vis og sjekk."
+    kommune_app,
+    name="kommune",
+    help="Kommuneprofilen: kommunens egne telefonnumre; vis, lag og sjekk.",
 )

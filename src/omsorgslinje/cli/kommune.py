@@ -77,6 +77,38 @@ def sjekk(
     say("Kommuneprofilen er i orden" + (f" ({noted})." if warnings else "."))
 
 
+@kommune_app.command("lag", options_metavar="[VALG]")
+def lag(
+    id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="En innebygd profil: lillehammer, bergen, eller kommunenummeret."
+        ),
+    ],
+    overskriv: o.OverskrivOpt = False,
+) -> None:
+    """Lag din egen kommuneprofil i konfigurasjonsmappen, med en innebygd som utgangspunkt.
+
+    Fyll så inn numrene i filen, og sjekk den med `omsorgslinje kommune sjekk`. Den gjelder
+    fra da av når verken --kommune eller OMSORGSLINJE_KOMMUNE sier noe annet."""
+    from ..errors import UsageError
+    from ..kommune import builtin_profiles, reference_path, user_profile_path
+    from ..output import ensure_private_dir, write_private
+    from ..ui.console import say
+
+    source = reference_path(id, f"kommune lag {id}")
+    if source is None or not source.is_file():
+        names = ", ".join(p.stem for p in builtin_profiles())
+        raise UsageError(f"Velg en innebygd profil å begynne med: {names}.")
+    target = user_profile_path()
+    ensure_private_dir(target.parent)
+    write_private(target, source.read_text(encoding="utf-8"), overwrite=overskriv)
+    say(
+        f"Skrev {target}. Fyll inn telefon, e-post, adresse og åpningstid, sett «checked» til "
+        "datoen du kontrollerte dem, og sjekk filen med `omsorgslinje kommune sjekk`."
+    )
+
+
 @kommune_app.command("skjema", options_metavar="[VALG]")
 def skjema() -> None:
     """Skriv ut JSON Schema for kommuneprofilen.
