@@ -140,5 +140,5 @@ from .kommune import kommune_app  # noqa: E402
 app.add_typer(
     kommune_app,
     name="kommune",
-    help="Kommuneprofilen: kommunens egne telefonnumre; vis, lag og sjekk.",
+    help="Kommuneprofilen med kommunens telefonnumre: vis, lag, sjekk.",
 )
