@@ -432,7 +432,11 @@ def test_the_record_says_what_the_document_says(flow):
     child = data["offentligBarn"][0]
     assert child["fnr"] == "01022412345"  # the space a user may type is not in the record
     assert child["ufoedt"] is False and child["orientert"] is False
-    assert child["adresse"] == {"adresselinje1": "Storgata 1, 2609 Lillehammer"}
+    assert child["adresse"] == {
+        "adresselinje1": "Storgata 1",
+        "postnummer": "2609",
+        "poststed": "Lillehammer",
+    }
     assert [p["personnavn"] for p in data["foresatte"]] == ["Mor Nordmann", "Far Nordmann"]
     assert data["foresatte"][0]["telefonnummer"] == "12 34 56 78"
     assert "telefonnummer" not in data["foresatte"][1]  # not given: left out, not empty
@@ -660,3 +664,23 @@ def test_a_case_folder_as_data_holds_the_report_record_and_the_answers(
     assert list(validator(schema).iter_errors(data)) == []
     # the documents without a record of their own are the case: the answers file, once
     assert not [n for n in names if n.startswith("oppdager-notat")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "fields"),
+    [
+        ("Storgata 1, 2609 Lillehammer", ("Storgata 1", "2609", "Lillehammer")),
+        ("Storgata 1 2609 Lillehammer", ("Storgata 1", "2609", "Lillehammer")),
+        ("  Fjellveien 12 B,  5003   Bergen ", ("Fjellveien 12 B", "5003", "Bergen")),
+        ("Postboks 33, 2601 Lillehammer", ("Postboks 33", "2601", "Lillehammer")),
+        ("Storgata 1", ("Storgata 1", None, None)),
+        ("Storgata 1, Lillehammer", ("Storgata 1, Lillehammer", None, None)),
+        ("Gate 2609", ("Gate 2609", None, None)),
+    ],
+)
+def test_an_address_on_one_line_becomes_the_forms_fields(typed, fields):
+    from omsorgslinje.expr import address_fields
+
+    got = address_fields(typed)
+    assert (got.get("adresselinje1"), got.get("postnummer"), got.get("poststed")) == fields
+    assert address_fields("") == {} and address_fields(None) == {}

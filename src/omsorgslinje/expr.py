@@ -58,6 +58,19 @@ def table_cell(value: object) -> str:
     return text.replace("\r\n", " ").replace("\n", " ").replace("|", "\\|")
 
 
+def address_fields(value: object) -> dict[str, str]:
+    """An address as one line («Storgata 1, 2609 Lillehammer») in a form's fields:
+    adresselinje1, postnummer, poststed. What does not end in a four-digit postcode and a place
+    stays whole in adresselinje1; nothing is guessed."""
+    import re
+
+    text = " ".join(("" if value is None else str(value)).split())
+    m = re.fullmatch(r"(.+?),?\s+(\d{4})\s+(\D.*)", text)
+    if m is None:
+        return {"adresselinje1": text} if text else {}
+    return {"adresselinje1": m.group(1), "postnummer": m.group(2), "poststed": m.group(3)}
+
+
 @cache
 def environment() -> SandboxedEnvironment:
     from jinja2 import StrictUndefined
@@ -76,6 +89,7 @@ def environment() -> SandboxedEnvironment:
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     env.filters["ja_nei"] = yes_no
     env.filters["celle"] = table_cell
+    env.filters["adresse"] = address_fields
     from .contacts import Contacts
 
     env.globals["kommune"] = Contacts()  # no profile until kommune.activate chooses one
