@@ -342,6 +342,35 @@ def test_the_core_never_touches_the_cache(
     assert not (home / "xdg-cache").exists()
 
 
+CORE_IMPORTS = """
+import sys
+from pathlib import Path
+from omsorgslinje import engine, expr, loader, model, values
+flow = loader.load_flow(Path(sys.argv[1]))
+engine.resolve(flow, {"rolle": "annen", "samtykke": True, "gjelder_hvem": ["barn"]})
+expr.evaluate("rolle == 'annen'", {"rolle": "annen"})
+print(" ".join(sorted(m for m in sys.modules if m.startswith("omsorgslinje."))))
+"""
+
+SHELL = ("cache", "output", "resources", "drafts", "draft_", "run", "cli", "ui", "render")
+
+
+def test_the_core_imports_nothing_of_the_shell(flow_file: Path, cli_env: dict[str, str]) -> None:
+    """Model, loader, expressions, values and engine, used as a library: not one module that
+    writes files, finds the user's folders or holds a cache."""
+    r = subprocess.run(
+        [sys.executable, "-c", CORE_IMPORTS, str(flow_file)],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    loaded = [m.removeprefix("omsorgslinje.") for m in r.stdout.split()]
+    assert "engine" in loaded and "loader" in loaded
+    assert [m for m in loaded if m.startswith(SHELL)] == []
+
+
 # --- output never depends on the cache --------------------------------------------------------
 
 
