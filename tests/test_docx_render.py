@@ -172,6 +172,7 @@ def test_a4_bokmal_and_no_trace_of_the_library_or_the_user() -> None:
     assert props.title == "Søknad om koordinator"
     assert props.language == "nb-NO"
     assert "python-docx" not in (props.author + props.comments + props.last_modified_by)
+    assert props.created is not None and props.created.year > 2013  # not the library's date
 
 
 def test_nothing_of_the_text_is_lost() -> None:

@@ -97,6 +97,12 @@ def _set_up(doc: DocxDocument, title: str) -> None:
     props.comments = ""
     props.keywords = ""
     props.subject = ""
+    # the library's template says 2013: the file is made now
+    import datetime as _dt
+
+    now = _dt.datetime.now(_dt.UTC).replace(microsecond=0, tzinfo=None)
+    props.created = props.modified = now
+    props.revision = 1
 
 
 class _Writer:
