@@ -68,3 +68,26 @@ def test_the_outcome_of_a_discussion_says_whose_it_is() -> None:
             if "Konklusjonen fra drøftingen:" in md:
                 hits += 1
     assert hits >= 1
+
+
+@pytest.mark.parametrize("unborn", [True, False])
+def test_consent_to_a_report_without_a_duty_is_in_the_consent_section(unborn: bool) -> None:
+    """A report sent only because someone consented: the note's «Samtykke» says whose consent."""
+    path = ROOT / "examples" / "oppdager-uklar-bekymring.toml"
+    extra: dict[str, object] = {
+        "melde_uten_plikt": "samtykke",
+        "melding_observasjoner": "Far luktet alkohol 12.11. og 18.11.",
+        "melding_gjort": "Samtale med far 19.11.",
+        "melding_foreldre_orientert": "ja",
+        "melding_tolk": "nei",
+        "melding_vurdering": "Familien trenger hjelp.",
+        "melding_identitet": "skjema",
+    }
+    if unborn:
+        extra.update(gjelder_hvem=["gravid"], melding_ufodt=True)
+    else:
+        extra.update(melding_barn_orientert="nei_alder")
+    _, md = _note(path, **extra)
+    consent = md.split("## Samtykke", 1)[1]
+    whose = "den gravide" if unborn else "foreldrene"
+    assert f"sendes med samtykke fra {whose}" in consent
