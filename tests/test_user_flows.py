@@ -176,3 +176,21 @@ def test_the_configuration_folder_is_made_private(
     made = [Path(here) for here, _, _ in os.walk(base)]
     assert own in made and own.parent / "maler" in made
     assert {str(p): stat.S_IMODE(p.stat().st_mode) for p in made} == {str(p): 0o700 for p in made}
+
+
+def test_the_announcement_shows_control_characters_in_the_path(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """A folder name that holds an escape sequence is shown, never sent to the terminal."""
+    home = tmp_path / "hjem\x1b]0;tittel\x07"
+    maler = home / "config" / "maler"
+    maler.mkdir(parents=True)
+    name = "oppdager-notat.md.j2"
+    (maler / name).write_bytes((REPO / "templates" / name).read_bytes())
+    answers = REPO / "examples" / "oppdager-akutt.toml"
+    env = {"OMSORGSLINJE_HJEM": str(home)}
+    ran = run_cli(["oppdager", "--svar", answers, "--ikke-interaktiv"], env=env)
+    assert ran.returncode == 0, ran.stderr
+    assert REPLACED in ran.stderr
+    assert "\x1b" not in ran.stderr and "\x07" not in ran.stderr
+    assert "hjem^[]0;tittel^G" in ran.stderr

@@ -298,7 +298,9 @@ def _template_cache(store: DiskCache) -> Any:
 
 
 def _unsafe_message(folder: Path, why: str) -> str:
-    return (
+    from .errors import visible
+
+    return visible(
         f"Hurtigbufferen {folder} brukes ikke: {why}. Kjører uten den (bare litt tregere). "
         "Er mappen din, gjør den privat med `chmod 700`; ellers slett den."
     )

@@ -54,13 +54,14 @@ def resolve_flow(ref: str) -> Flow:
 
 def announce_replacements(ref: str, path: Path, flow: Flow) -> None:
     """Say on stderr which built-in flow and templates the user's own files replace."""
+    from .errors import visible
     from .resources import replaced_flow
     from .ui.console import warn
 
     if replaced_flow(ref, path):
-        warn(f"Merk: den innebygde flyten «{ref}» er erstattet av din egen fil {path}.")
+        warn(visible(f"Merk: den innebygde flyten «{ref}» er erstattet av din egen fil {path}."))
     for name, file in replaced_templates(flow):
-        warn(f"Merk: den innebygde malen «{name}» er erstattet av din egen fil {file}.")
+        warn(visible(f"Merk: den innebygde malen «{name}» er erstattet av din egen fil {file}."))
 
 
 def replaced_templates(flow: Flow) -> list[tuple[str, Path]]:
