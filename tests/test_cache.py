@@ -220,7 +220,8 @@ def test_folders_are_made_0700_under_umask_000(
         "XDG_DATA_HOME": str(base / "data" / "xdg"),
         "XDG_CONFIG_HOME": str(base / "config" / "xdg"),
     }
-    out = base / "ut" / "dokumenter"
+    base.mkdir(mode=0o700)
+    out = base / "dokumenter"  # --ut-mappe makes the folder, not the ones above it
     args = [script, "start", str(flow_file), "--svar", str(answers_file), "--ut-mappe", str(out)]
     r = subprocess.run(args, env=env, capture_output=True, text=True, umask=0, check=False)
     assert r.returncode == 0, r.stderr
@@ -229,6 +230,8 @@ def test_folders_are_made_0700_under_umask_000(
     assert out in made
     assert {str(p): oct(mode(p)) for p in made} == {str(p): oct(0o700) for p in made}
     assert all(mode(f) == 0o600 for f in out.iterdir())
+    cached = list((base / "cache" / "xdg" / "omsorgslinje").iterdir())
+    assert cached and all(mode(f) == 0o600 for f in cached)  # no one else can plant code
 
 
 # --- a cache entry of the wrong shape, other versions -----------------------------------------
