@@ -444,7 +444,7 @@ def run_cli(script: str, cli_env: dict[str, str], tmp_path: Path) -> Callable[..
         cwd: Path | None = None,
         timeout: float = 30,
     ) -> CliResult:
-        kwargs: dict[str, object] = {}
+        kwargs: dict[str, Any] = {}
         if input is None:
             kwargs["stdin"] = subprocess.DEVNULL
         else:
@@ -457,7 +457,7 @@ def run_cli(script: str, cli_env: dict[str, str], tmp_path: Path) -> Callable[..
             env={**cli_env, **(env or {})},
             cwd=cwd or tmp_path,
             timeout=timeout,
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 

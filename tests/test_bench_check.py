@@ -11,7 +11,7 @@ from conftest import REPO
 pytestmark = pytest.mark.bench
 
 
-def test_bench_check_quick(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bench_check_quick(tmp_path) -> None:
     out = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "bench_check.py"), "--quick"],
         capture_output=True,

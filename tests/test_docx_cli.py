@@ -23,7 +23,7 @@ def _flow_of(example: Path) -> str:
     return str(tomllib.loads(example.read_text(encoding="utf-8"))["omsorgslinje"]["flyt"])
 
 
-def _word(path: Path):  # type: ignore[no-untyped-def]
+def _word(path: Path):
     assert zipfile.is_zipfile(path), f"{path} is not a zip file"
     return docx.Document(str(path))
 
@@ -32,7 +32,7 @@ def _private(path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
-def _headings(d) -> list[str]:  # type: ignore[no-untyped-def]
+def _headings(d) -> list[str]:
     return [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
 
 

@@ -56,11 +56,11 @@ Sted og dato: ____________________
 """
 
 
-def _open(data: bytes):  # type: ignore[no-untyped-def]
+def _open(data: bytes):
     return docx.Document(io.BytesIO(data))
 
 
-def _numbering(paragraph) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
+def _numbering(paragraph) -> tuple[str, str] | None:
     num_pr = paragraph._p.find(f"{W}pPr/{W}numPr")
     if num_pr is None:
         return None
@@ -224,7 +224,7 @@ def _example_documents() -> list[tuple[Path, str]]:
     return out
 
 
-def answers_date(path: Path):  # type: ignore[no-untyped-def]
+def answers_date(path: Path):
     import datetime
     import tomllib
 

@@ -13,7 +13,7 @@ FULL_CASE = Path(__file__).resolve().parent.parent / "examples" / "henvisning-fu
 
 
 def _run(cmd: list[str], env: dict[str, str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, env=env, capture_output=False, text=True, timeout=60, **kwargs)  # type: ignore[call-overload, no-any-return]
+    return subprocess.run(cmd, env=env, capture_output=False, text=True, timeout=60, **kwargs)  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize(

@@ -327,7 +327,7 @@ def test_beon_warning_at_the_prompt_right_after_g(flow):
     breach = answers_of(flow, BEON)
     iv = _interview_at(flow, breach, "tiltak_g").answer("valgt")
     assert iv.cursor == "beon_advarsel"
-    assert "BEON" in iv.step.prompt
+    assert iv.step is not None and "BEON" in iv.step.prompt
     iv = iv.answer(None)
     assert iv.cursor == "tiltak_g_begrunnelse"
 

@@ -186,7 +186,7 @@ def test_there_are_examples_for_every_situation(flow):
         meta = tomllib.loads(path.read_text("utf-8"))["omsorgslinje"]
         assert meta["flyt"] == "oppdager"
         assert meta["dato"] == DATE
-        situations.update(merge([path], flow).answers["situasjon"])
+        situations.update(merge([path], flow).answers["situasjon"])  # type: ignore[arg-type]
     assert situations == {c.value for c in flow.step("situasjon").choices}
 
 
@@ -212,6 +212,7 @@ def test_example_answers_all_count(flow, path):
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_toml_output_replays_to_the_same_documents(flow, path, tmp_path):
     aset = merge([path], flow)
+    assert aset.date is not None
     case = Case(flow, aset.answers, aset.date)
     out = render(case, flow.primary_document, "toml")
     data = tomllib.loads(out)
@@ -221,7 +222,7 @@ def test_toml_output_replays_to_the_same_documents(flow, path, tmp_path):
     replay_file.write_text(out, "utf-8")
     again = merge([replay_file], flow)
     assert again.date == aset.date
-    replay = Case(flow, again.answers, again.date)
+    replay = Case(flow, again.answers, aset.date)
     assert [d.name for d in applicable_documents(replay)] == data["omsorgslinje"]["dokumenter"]
     for d in applicable_documents(case):
         for fmt in ("md", "txt", "toml"):
@@ -263,7 +264,7 @@ def test_note_structure_and_plain_text(flow, path):
     # date, role and service before the first section; the situations under the background
     top = md[: md.index("\n## ")]
     assert "20.11.2026" in top
-    assert answers["rolle"] in top and answers["tjeneste"] in top
+    assert str(answers["rolle"]) in top and str(answers["tjeneste"]) in top
     for value in answers["situasjon"]:
         label = flow.step("situasjon").choice(value).label
         assert label in section(md, "Bakgrunn og observasjoner")
@@ -514,6 +515,7 @@ def test_interview_walks_the_acute_path_in_order(flow):
     asked: list[str] = []
     while not iv.done:
         step = iv.step
+        assert step is not None
         asked.append(step.id)
         iv = iv.answer(True if not step.asks else answers.get(step.id))
     assert asked.index("akutt_barn_info") < asked.index("situasjon")

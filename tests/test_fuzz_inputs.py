@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -128,7 +129,7 @@ class _BuiltOnce:
     def __init__(self, app: typer.Typer) -> None:
         self.command = typer.main.get_command(app)
 
-    def __call__(self, **kwargs: object) -> object:
+    def __call__(self, **kwargs: Any) -> object:
         return self.command.main(**kwargs)
 
 
@@ -235,7 +236,7 @@ BROKEN_FLOWS = {
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN_FLOWS))
-def test_installed_script_on_broken_flows(run_cli, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_installed_script_on_broken_flows(run_cli, tmp_path: Path, name: str) -> None:
     path = tmp_path / f"{name}.toml"
     path.write_bytes(BROKEN_FLOWS[name].encode("utf-8", "surrogateescape"))
     for args in (
@@ -249,7 +250,7 @@ def test_installed_script_on_broken_flows(run_cli, tmp_path: Path, name: str) ->
         assert result.stderr.strip(), "a message says what is wrong"
 
 
-def test_installed_script_on_broken_answers_and_template(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_installed_script_on_broken_answers_and_template(run_cli, tmp_path: Path) -> None:
     path = write_flow(
         tmp_path / "f",
         templates={"prove-notat.md.j2": "{{ 1/0 }}\n", "prove-soknad.md.j2": "{% for %}"},

@@ -7,7 +7,7 @@ import datetime as _dt
 import json
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -344,7 +344,7 @@ def test_docs_list_every_known_and_national_key() -> None:
 # The flows: the profile's numbers in the next steps of the documents
 
 
-def _case_text(flow_name: str, example: str, changes: dict[str, object], doc: str) -> str:
+def _case_text(flow_name: str, example: str, changes: Mapping[str, Any], doc: str) -> str:
     from omsorgslinje.answers import merge
     from omsorgslinje.loader import load_flow
     from omsorgslinje.render import Case, render
@@ -514,11 +514,11 @@ def test_kommune_vis_says_where_the_profile_came_from(
     user.parent.mkdir(parents=True)
     user.write_text(GOOD, encoding="utf-8")
     r = run_cli(["kommune", "vis"])
-    assert r.stdout.splitlines()[:3] == [
+    assert r.stdout.splitlines()[:2] == [
         "Kommuneprofil: Prøvik kommune (9999)",
         "Kilde: konfigurasjonsmappen",
-        f"Fil: {user}",
     ]
+    assert f"Fil: {user}" in " ".join(r.stdout.split())  # a long tmp path (xdist) wraps
     assert "Barnevernvakten: telefon 55 66 77 88." in r.stdout
     r = run_cli(["kommune", "vis"], env={"OMSORGSLINJE_KOMMUNE": "4601"})
     assert r.stdout.splitlines()[:2] == [

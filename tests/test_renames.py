@@ -68,6 +68,7 @@ def test_an_answers_file_written_for_2026_1_replays_to_the_same_meaning(old_file
     assert not (added & renamed), added & renamed
     # so the old file and those answers give today's documents, word for word
     supplement = {sid: today.answers[sid] for sid in added}
+    assert old.date is not None and today.date is not None
     again = Case(flow, {**old.answers, **supplement}, old.date)
     case = Case(flow, today.answers, today.date)
     docs = applicable_documents(case)

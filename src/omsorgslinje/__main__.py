@@ -54,24 +54,6 @@ def _usage_message(exc: Exception) -> str:
     return str(exc)
 
 
-def _import_typer_without_rich() -> None:
-    """Import Typer without letting it load rich (about 75 ms of every start-up here).
-
-    Typer 0.12 imports rich, and through it markdown-it, only to format help and tracebacks
-    in colour; we use click's plain help (`rich_markup_mode=None`) and no pretty tracebacks.
-    A None in sys.modules makes that one `import rich` fail, so Typer takes its plain path.
-    Our own terminal code imports rich as usual, afterwards, when it needs it.
-    """
-    if "typer" in sys.modules or "rich" in sys.modules:
-        return
-    sys.modules["rich"] = None  # type: ignore[assignment]
-    try:
-        import typer  # noqa: F401
-    finally:
-        if sys.modules.get("rich", 0) is None:
-            del sys.modules["rich"]
-
-
 def _fast_path(args: list[str]) -> int | None:
     """Answer `--help` and `--version` without importing Typer (start-up is budgeted)."""
     if tuple(args) in (("--version",), ("-V",)):
@@ -183,7 +165,6 @@ def _run(args: list[str]) -> int:
     from .ui.console import error
 
     try:
-        _import_typer_without_rich()
         import click
 
         from .cli import app

@@ -23,15 +23,6 @@ def _nb(message: str) -> str:
     return NB.get(message, message)
 
 
-def _help_option_names(self: object, ctx: object) -> list[str]:
-    """Click keeps the help option names in a set, so their order changed from run to run."""
-    taken: set[str] = set()
-    for param in getattr(self, "params", []):
-        taken.update(param.opts)
-        taken.update(param.secondary_opts)
-    return [name for name in getattr(ctx, "help_option_names", []) if name not in taken]
-
-
 def install() -> None:
     import click.core
     import click.decorators
@@ -39,6 +30,5 @@ def install() -> None:
     import click.formatting
     import typer.core
 
-    click.core.Command.get_help_option_names = _help_option_names  # type: ignore[assignment,method-assign]
     for module in (click.core, click.decorators, click.exceptions, click.formatting, typer.core):
         module._ = _nb  # type: ignore[attr-defined]

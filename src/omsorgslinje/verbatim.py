@@ -67,16 +67,16 @@ class Kept(str):
         made._owner, made._source = owner, source
         return made
 
-    def splitlines(self, keepends: bool = False) -> list[str]:  # type: ignore[override]
+    def splitlines(self, keepends: bool = False) -> list[str]:
         return [self._owner.token(line) for line in self._source.splitlines(keepends)]
 
-    def strip(self, chars: str | None = None) -> str:  # type: ignore[override]
+    def strip(self, chars: str | None = None) -> str:
         return self._owner.token(self._source.strip(chars))
 
-    def lstrip(self, chars: str | None = None) -> str:  # type: ignore[override]
+    def lstrip(self, chars: str | None = None) -> str:
         return self._owner.token(self._source.lstrip(chars))
 
-    def rstrip(self, chars: str | None = None) -> str:  # type: ignore[override]
+    def rstrip(self, chars: str | None = None) -> str:
         return self._owner.token(self._source.rstrip(chars))
 
 
