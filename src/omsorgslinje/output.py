@@ -13,6 +13,10 @@ from pathlib import Path
 
 from .errors import WriteError
 
+# POSIX: owners, modes and signals mean what they say. Elsewhere (Windows) the calls that need
+# them are skipped or answered plainly; nothing here fails at import.
+POSIX = os.name == "posix"
+
 REASONS = {
     errno.ENOSPC: "det er ikke plass på disken",
     errno.EDQUOT: "diskkvoten er brukt opp",
@@ -123,6 +127,8 @@ _TEMP_NAME = re.compile(r"^\..+\.(\d+)-[^.]+" + re.escape(TEMP_SUFFIX) + "$")
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
+    if not POSIX:  # on Windows signal 0 is CTRL_C_EVENT: never send it; no way to tell
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -180,6 +186,18 @@ def _silence_stdout() -> None:
 STDOUT_CLOSED = False
 
 
+def _utf8_stdout() -> None:
+    """A document piped on Windows goes out as UTF-8, not the ANSI code page (which has no
+    «→» and would end in an error). POSIX terminals and pipes are left as they are."""
+    if POSIX or sys.stdout is None:
+        return
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if encoding != "utf8" and reconfigure is not None:
+        with contextlib.suppress(OSError, ValueError):
+            reconfigure(encoding="utf-8")
+
+
 def write_stdout(text: str | bytes) -> None:
     """Text, or the bytes of a binary file (docx) to a pipe or a file (never a terminal: the
     options are refused before, see run_options.precheck)."""
@@ -188,6 +206,7 @@ def write_stdout(text: str | bytes) -> None:
             "Standard ut var lukket da kommandoen startet, så det som skulle skrives dit, har "
             "ingen steder å gå. Et dokument kan skrives med --ut FIL eller --ut-mappe MAPPE."
         )
+    _utf8_stdout()
     try:
         if isinstance(text, bytes):
             sys.stdout.flush()
