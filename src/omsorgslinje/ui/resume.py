@@ -18,7 +18,7 @@ def ask_continue(front: object, question: str) -> bool:
             front.write("Skriv ja eller nei.")
     from .choose import Item, ListPrompt
     from .console import say
-    from .terminal import ask_list
+    from .tty import ask_list
 
     say(question)
     while True:

@@ -1,7 +1,7 @@
 """The full-screen terminal front end: prompt_toolkit prompts on the terminal itself.
 
-Prompts read and write /dev/tty (prompt_toolkit's `create_app_session_from_tty`), so stdout
-stays free for the document even with `omsorgslinje oppdager > notat.md`.
+Prompts read and write /dev/tty (ui/tty.py), so stdout stays free for the document even with
+`omsorgslinje oppdager > notat.md`; the review of all answers is ui/review.py.
 Every prompt: Ctrl-B or `<` goes back, F1 or `?` shows help and source, F2 the glossary (when the
 flow has one). Lists are ui/choose.py; text is a prompt_toolkit prompt whose text is kept
 (`unsaved`) and handed to `on_typing` every few seconds, so an interruption loses nothing.
@@ -27,49 +27,14 @@ from .common import (
     help_text,
     progress,
     review_rows,
-    term_width,
     wrapped,
 )
 from .console import console, say
-from .signals import raise_pending, watch
+from .review import number_app, show_review
+from .tty import MAX_WIDTH, PromptApp, ask_list, in_tty, panel_width
 
 KEYS = "Ctrl-B eller <: tilbake · F1 eller ?: hjelp og kilde"
 SAVE_EVERY = 2.0  # seconds: text being typed reaches the draft at least this often
-MAX_WIDTH = 100
-MORE = "Enter viser resten · 2 hopper til valgene"
-
-
-def panel_width() -> int:
-    return max(30, min(term_width(), MAX_WIDTH))
-
-
-def _in_tty(build: Callable[[], Any], after: Callable[[Any], str] | None = None) -> Any:
-    """Build an application inside the tty session and run it.
-
-    A prompt_toolkit application takes its input and output when it is built, so it must be
-    built inside `create_app_session_from_tty`: built outside, it writes to stdout, and with
-    `> notat.md` the prompts would end up in the document.
-    """
-    from prompt_toolkit import print_formatted_text
-    from prompt_toolkit.application.current import create_app_session_from_tty
-    from prompt_toolkit.formatted_text import FormattedText
-
-    raise_pending()
-    with create_app_session_from_tty():
-        app = build()
-        watch(app)
-        answer = app.run()
-        line = after(answer) if after is not None else ""
-        if line:
-            width = min(app.output.get_size().columns, MAX_WIDTH)
-            for part in wrap(line, width - 2, "  ", ""):
-                print_formatted_text(FormattedText([("bold", part)]))
-    raise_pending()  # a closed terminal or SIGTERM while the question was up
-    return answer
-
-
-def ask_list(prompt: ListPrompt) -> Any:
-    return _in_tty(prompt.application, prompt.summary)
 
 
 class TerminalFrontEnd:
@@ -199,7 +164,7 @@ class TerminalFrontEnd:
         if step.id in self.typed and not default:
             default = self.typed[step.id]
         hint = text_hint(step, bool(self.glossary))
-        reply = _in_tty(lambda: self._text_app(step, default, hint))
+        reply = in_tty(lambda: self._text_app(step, default, hint))
         self.unsaved = None
         self.typed.pop(step.id, None)
         if reply == GLOSSARY:
@@ -295,7 +260,7 @@ class TerminalFrontEnd:
 
         buffer.on_text_changed += changed
         buffer.document = Document(default, len(default))  # cursor at the end
-        return _PromptApp(session, default)
+        return PromptApp(session, default)
 
     # -- the review ---------------------------------------------------------------------------
 
@@ -321,111 +286,9 @@ class TerminalFrontEnd:
                 continue
             if what != "endre":
                 continue
-            number = _in_tty(lambda: _number_app(len(rows)))
+            number = in_tty(lambda: number_app(len(rows)))
             if isinstance(number, int) and 1 <= number <= len(rows):
                 return rows[number - 1][0]
-
-
-class _PromptApp:
-    """A PromptSession run as one application (`run()` as `_in_tty` expects)."""
-
-    def __init__(self, session: Any, default: str) -> None:
-        self.session = session
-        self.default = default
-        self.app = session.app
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.app, name)
-
-    def run(self) -> Any:
-        return self.session.prompt(default=self.default, accept_default=False)
-
-
-def _number_app(count: int) -> Any:
-    from prompt_toolkit import PromptSession
-    from prompt_toolkit.key_binding import KeyBindings
-    from prompt_toolkit.validation import ValidationError, Validator
-
-    kb = KeyBindings()
-
-    @kb.add("c-c", eager=True)
-    def _interrupt(event: Any) -> None:
-        event.app.exit(exception=KeyboardInterrupt)
-
-    class Check(Validator):
-        def validate(self, document: Any) -> None:
-            text = document.text.strip()
-            if text in ("", "<"):
-                return
-            if not (text.isdigit() and 1 <= int(text) <= count):
-                raise ValidationError(message=f"Skriv et nummer fra 1 til {count}.")
-
-    session: PromptSession[str] = PromptSession(
-        f"Nummeret på svaret du vil endre (1–{count}; Enter alene går tilbake): ",
-        validator=Check(),
-        validate_while_typing=False,
-        key_bindings=kb,
-    )
-
-    class Run(_PromptApp):
-        def run(self) -> Any:
-            text = self.session.prompt().strip()
-            return int(text) if text.isdigit() else None
-
-    return Run(session, "")
-
-
-def show_review(rows: list[tuple[str, str, str, str]]) -> None:
-    """The answers by section, numbered, wrapped to the terminal; paged when longer than the
-    window, so that none scrolls away unread."""
-    import shutil
-
-    width = panel_width()
-    lines: list[tuple[str, str]] = [("bold", "Gjennomgang av svarene"), ("", "")]
-    section = None
-    digits = len(str(len(rows)))
-    for n, (_, sec, prompt, answer) in enumerate(rows, 1):
-        if sec != section:
-            if section is not None:
-                lines.append(("", ""))
-            lines.append(("bold cyan", sec or "Svar"))
-            section = sec
-        first = f"{str(n).rjust(digits)}. "
-        pad = " " * len(first)
-        lines += [("", line) for line in wrap(prompt, width, pad, first)]
-        lines += [("bold", line) for line in wrap(answer, width, pad + "→ ")]
-    try:
-        height = _tty_lines() or shutil.get_terminal_size().lines
-    except OSError:
-        height = 24
-    page = max(8, height - 6)
-    for start in range(0, len(lines), page):
-        for style, line in lines[start : start + page]:
-            say(line, style)
-        if start + page < len(lines):
-            left = len(lines) - start - page
-            more = ask_list(
-                ListPrompt(
-                    f"Flere svar ({left} linjer til).",
-                    [Item("Vis resten", "mer"), Item("Hopp til valgene", "slutt")],
-                    selected="mer",
-                    hint=MORE,
-                )
-            )
-            if more != "mer":
-                break
-
-
-def _tty_lines() -> int:
-    import os
-    import sys
-
-    for stream in (sys.stderr, sys.stdin):
-        try:
-            return os.get_terminal_size(stream.fileno()).lines
-        except (AttributeError, ValueError, OSError):
-            continue
-    return 0
 
 
 def text_hint(step: Step, glossary: bool = False) -> str:
