@@ -481,7 +481,7 @@ def build(spec: Spec, directory: Path) -> Flow:
         steps.append(
             Step(
                 id=sid,
-                type=t,  # type: ignore[arg-type]
+                type=t,
                 prompt=f"Spørsmål {i}?" if t != "info" else f"Informasjon {i}.",
                 source=f"Kilde {i}",
                 when=when,

@@ -48,7 +48,7 @@ def lines_for(step: Step, value: object) -> list[str]:
     if value is None or step.type == "info":
         return [""]
     if step.type == "multiselect":
-        return [",".join(value)]  # type: ignore[arg-type]
+        return [",".join(value)]
     if step.type == "confirm":
         return ["ja" if value else "nei"]
     if isinstance(value, _dt.date):

@@ -139,7 +139,7 @@ def test_rendered_txt_document_is_plain(tmp_path: Path) -> None:
         "antall_barn": 2,
         "beskrivelse": "Bekymret etter hjemmebesøk.",
     }
-    case = Case(flow, answers, _dt.date(2026, 11, 22))  # type: ignore[arg-type]
+    case = Case(flow, answers, _dt.date(2026, 11, 22))
     md = render(case, flow.primary_document, "md")
     txt = render(case, flow.primary_document, "txt")
     assert re.search(r"^\| ", md, re.M) and "**" in md  # the Markdown has markup to remove

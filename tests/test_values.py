@@ -27,7 +27,7 @@ MULTI = Step(
 
 
 def step(t: str, **kw: object) -> Step:
-    return Step("s", t, "Spørsmål?", **kw)  # type: ignore[arg-type]
+    return Step("s", t, "Spørsmål?", **kw)
 
 
 @pytest.mark.parametrize(
