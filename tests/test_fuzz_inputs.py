@@ -14,16 +14,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
-from typing import Any
 
 import pytest
-import typer
-import typer.main
 from conftest import PROVE_ANSWERS, PROVE_FLOW, PROVE_NOTAT, PROVE_SOKNAD, write_flow
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from omsorgslinje import cli
 from omsorgslinje.__main__ import main
 
 pytestmark = pytest.mark.fuzz
@@ -122,30 +118,16 @@ def mutate(text: str, mutations: list[tuple[str, int, int, str]]) -> str:
     return text
 
 
-class _BuiltOnce:
-    """Typer builds the click command anew on every call (25 ms); build it once here. `main`
-    and everything below it run unchanged."""
-
-    def __init__(self, app: typer.Typer) -> None:
-        self.command = typer.main.get_command(app)
-
-    def __call__(self, **kwargs: Any) -> object:
-        return self.command.main(**kwargs)
-
-
 @pytest.fixture(scope="module")
 def workdir() -> Iterator[Path]:
     """One directory for the module (hypothesis reuses it), a private home, no caches."""
     saved = {k: os.environ.get(k) for k in ("OMSORGSLINJE_HJEM", "OMSORGSLINJE_INGEN_BUFFER")}
-    real_app = cli.app
-    cli.app = _BuiltOnce(real_app)  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as d:
         os.environ["OMSORGSLINJE_HJEM"] = str(Path(d) / "hjem")
         os.environ["OMSORGSLINJE_INGEN_BUFFER"] = "1"
         try:
             yield Path(d)
         finally:
-            cli.app = real_app
             for k, v in saved.items():
                 if v is None:
                     os.environ.pop(k, None)

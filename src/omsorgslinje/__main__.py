@@ -167,14 +167,18 @@ def _run(args: list[str]) -> int:
     try:
         import click
 
-        from .cli import app
+        from .cli import command
         from .i18n import install
 
         install()
 
         try:
-            # without standalone mode click *returns* the code of a typer.Exit
-            code = app(args=args, prog_name="omsorgslinje", standalone_mode=False)
+            # click's own main, not typer's: typer turns a KeyboardInterrupt into a silent
+            # exit 130, click into Abort (below: «Avbrutt.» and where the draft is). Without
+            # standalone mode click *returns* the code of a typer.Exit.
+            code = click.Command.main(
+                command(), args=args, prog_name="omsorgslinje", standalone_mode=False
+            )
         except click.exceptions.Exit as exc:
             return int(exc.exit_code or 0)
         except click.exceptions.Abort as exc:  # click's word for a KeyboardInterrupt

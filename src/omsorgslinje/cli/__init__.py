@@ -5,9 +5,11 @@ Errors become messages and exit codes in `__main__.main`.
 
 from __future__ import annotations
 
+from functools import cache
 from inspect import Parameter, Signature
 from typing import Annotated, Any
 
+import click
 import typer
 
 from .. import __version__
@@ -22,6 +24,14 @@ app = o.command_group(
     ),
     pretty_exceptions_enable=False,
 )
+
+
+@cache
+def command() -> click.Command:
+    """The click command of `app`, built once (Typer builds it anew on every call, 25 ms)."""
+    import typer.main
+
+    return typer.main.get_command(app)
 
 
 def _version(value: bool) -> None:
