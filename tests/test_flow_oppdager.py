@@ -578,6 +578,12 @@ def test_an_adult_in_danger_has_a_path(flow):
     assert "Far kom hjem kl. 10.50" in section(md, "Bakgrunn og observasjoner")
     whats = [n["hva"] for n in next_steps(flow, answers)]
     assert not any("Drøft anonymt med barnevernstjenesten" in w for w in whats)
+    # situation 5 chosen for an adult in danger, with no duty: the routine's other contacts
+    five = answers | {"situasjon": ["akutt_meldeplikt"]}
+    sit5 = info_texts(flow, five)["sit5_uten_plikt_info"]
+    assert "fordi en voksen er i akutt fare" in sit5 and "Gå tilbake" not in sit5
+    whats = [n["hva"] for n in next_steps(flow, five)]
+    assert not any("Drøft anonymt med barnevernstjenesten" in w for w in whats)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
