@@ -306,12 +306,6 @@ def _unsafe_message(folder: Path, why: str) -> str:
     )
 
 
-def _say(text: str) -> None:
-    from .ui.console import warn
-
-    warn(text)
-
-
 def open_folder(folder: Path) -> int:
     """A descriptor of the cache folder, created 0700 (with its parents) when missing, after
     checking that it is the user's and writable by no one else. Raises Unsafe or OSError."""
@@ -332,12 +326,11 @@ def open_folder(folder: Path) -> int:
     return fd
 
 
-def open_cache(warn: Callable[[str], None] | None = None) -> DiskCache | None:
+def open_cache(say: Callable[[str], None]) -> DiskCache | None:
     """The cache for this run, or None (turned off, not possible here, or not safe: then the
-    user is told once, on stderr)."""
+    user is told once, with `say`)."""
     if not enabled() or not supported():
         return None
-    say = warn or _say
     folder = cache_root()
     try:
         fd = open_folder(folder)
@@ -357,16 +350,17 @@ def open_cache(warn: Callable[[str], None] | None = None) -> DiskCache | None:
 _OPEN: dict[str, DiskCache | None] = {}
 
 
-def session() -> DiskCache | None:
-    """The one cache of this process, opened on first use (by the shell)."""
+def session(say: Callable[[str], None]) -> DiskCache | None:
+    """The one cache of this process, opened on first use (by the shell, which says how to
+    tell the user)."""
     if "cache" not in _OPEN:
-        _OPEN["cache"] = open_cache()
+        _OPEN["cache"] = open_cache(say)
     return _OPEN["cache"]
 
 
-def template_cache() -> Any:
+def template_cache(say: Callable[[str], None]) -> Any:
     """The Jinja bytecode cache the shell hands the renderer, or None."""
-    opened = session()
+    opened = session(say)
     return opened.templates() if opened is not None else None
 
 

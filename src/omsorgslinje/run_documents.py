@@ -46,6 +46,7 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
     import tomli_w
 
     from .cache import template_cache
+    from .ui.console import warn
 
     case = Case(flow, iv.answers, date)
     if opts.parts:
@@ -79,7 +80,7 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
                     f"Dokumentet «{doc.name}» har et filnavn som peker ut av mappen "
                     f"{opts.out_dir}; ingenting er skrevet."
                 )
-            texts.append((path, render_bytes(case, doc, opts.fmt, template_cache())))
+            texts.append((path, render_bytes(case, doc, opts.fmt, template_cache(warn))))
         record = opts.out_dir / f"{flow.id}-svar.toml"
         texts.append((record, render(case, flow.primary_document, "toml").encode("utf-8")))
         _write_all(texts, opts.overwrite)
@@ -87,7 +88,7 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
             say(f"Skrev {path}")
         return
     doc = pick_document(case, opts.document)
-    data = render_bytes(case, doc, opts.fmt, template_cache())
+    data = render_bytes(case, doc, opts.fmt, template_cache(warn))
     _deliver(data, opts.out, opts.overwrite, doc.title, binary=opts.fmt in BINARY_FORMATS)
 
 
