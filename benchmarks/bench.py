@@ -363,6 +363,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{'fra svar til neste spørsmål (pty)':<42} {latency * 1000:>8.1f} ms")
     print(f"{'topp-RSS, replay':<42} {rss:>8.1f} MB")
     print()
+    # The yardstick of the two replay budgets got shorter on 2026-12-03: typer 0.25 no longer
+    # imports rich, so `import typer, jinja2` costs about 75-110 ms less than with typer 0.12,
+    # while the replay itself did not change (CPU time, 16 alternating runs: 268 -> 255 ms).
+    # Measured against the new yardstick the replay is over 30 ms: a decision for the owners
+    # (a new figure, or a faster start of our own modules), not hidden here.
     checks = [
         ("--help ≤ 8 × python -c pass", ms["omsorgslinje --help"] / base, "×", 8.0),
         ("replay − import typer, jinja2 ≤ 30 ms", rep - tj, "ms", 30.0),

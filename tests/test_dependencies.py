@@ -18,8 +18,9 @@ def _version(name: str) -> tuple[int, ...]:
 
 
 def test_typer_and_click_are_current_enough() -> None:
-    assert _version("click") >= (8, 5)  # keeps the help options in order: no patch needed
-    assert _version("typer") >= (0, 25)
+    hint = "an older venv: run `.venv/bin/pip install -q -e '.[test]'` again"
+    assert _version("click") >= (8, 5), hint  # keeps the help options in order: no patch needed
+    assert _version("typer") >= (0, 25), hint
 
 
 def test_typer_no_longer_pulls_in_rich() -> None:
