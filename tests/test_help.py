@@ -9,7 +9,8 @@ from omsorgslinje._help import STORED, render_live
 
 def test_stored_help_equals_live_typer_help() -> None:
     assert STORED.read_text(encoding="utf-8") == render_live(), (
-        "Hjelpeteksten er endret: kjør `python -m omsorgslinje._help` og commit main_help.txt"
+        "Hjelpeteksten er endret: kjør `python -m omsorgslinje._help` og commit main_help.txt "
+        "(først `.venv/bin/pip install -q -e '.[test]'`: en eldre Typer ordner kommandoene annerledes)"
     )
 
 
