@@ -238,3 +238,13 @@ def test_flyt_sjekk_reports_a_rename_that_collides(
     hits = [ln for ln in (out + err).splitlines() if fragment in ln]
     line = _line(text, needle, 2 if needle == 'previous_ids = ["yrke"]' else 1)
     assert hits and hits[0].startswith(f"{path}:{line}: {step}: "), out + err
+
+
+def test_flyt_vis_shows_the_old_names() -> None:
+    code, out, _ = run(["flyt", "vis", "oppdager"])
+    assert code == 0
+    lines = out.splitlines()
+    at = lines.index("  - akutt_fare [ett valg] Er noen i akutt fare nå?")
+    assert lines[at + 1] == "      (het før: akutt_fare_naa)"
+    assert "      · barn «Ja, et barn» (før: true)" in lines
+    assert any(ln.endswith("(før: barneverntjenesten)") for ln in lines)

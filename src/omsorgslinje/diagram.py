@@ -281,9 +281,13 @@ def outline(flow: Flow) -> str:
             indent += "    "
         marker = "ℹ info" if step.type == "info" else TYPE_NAMES.get(step.type, step.type)
         out.append(f"{indent}- {step.id} [{marker}] {short(step.prompt)}")
+        if step.previous_ids:
+            out.append(f"{indent}    (het før: {', '.join(step.previous_ids)})")
         for c in step.choices:
             label = f" «{short(c.label, 50)}»" if c.label != c.value else ""
-            out.append(f"{indent}    · {c.value}{label}")
+            olds = [old for old, new in step.previous_values if new == c.value]
+            before = f" (før: {', '.join(olds)})" if olds else ""
+            out.append(f"{indent}    · {c.value}{label}{before}")
         for a in step.actions:
             cond = f" (hvis {a.condition})" if a.condition else ""
             out.append(f"{indent}    → neste steg: {_action_label(a.what, a.who, a.when)}{cond}")
