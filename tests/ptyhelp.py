@@ -127,6 +127,15 @@ class Session:
         while self.expect([loose(REVIEW), loose(MORE)]) == 1:
             self.send(ENTER)
 
+    def save_all(self, folder: Path) -> None:
+        """At the end, when the case has documents not yet delivered: save them all in
+        `folder` (the first choice)."""
+        self.expect(loose("Hva vil du gjøre med dokumentene?"))
+        self.expect(loose("Enter bekrefter"))
+        self.send("1" + ENTER)
+        self.expect("Hvilken mappe")
+        self.send(str(folder) + ENTER)
+
     def end(self) -> tuple[int | None, str]:
         """Wait until the program exits: its exit status (None if a signal ended it) and the
         output since the last match."""

@@ -162,7 +162,9 @@ def test_full_run_with_back_help_and_a_change_in_the_review(
     s.expect("Gjennomgang av svarene")
     s.review()
     s.send("1" + ENTER)  # Ja, lag dokumentene
+    s.save_all(tmp_path / "alle")  # with consent, the application is offered too
     assert s.finish() == 0, screen(s.text)
+    assert (tmp_path / "alle" / "prove-soknad.md").exists()
 
     doc = out.read_text(encoding="utf-8")
     assert doc.startswith("# Journalnotat: Prøveflyt for tester\n")
@@ -500,6 +502,7 @@ def test_lists_open_with_nothing_chosen_and_letters_pick(
     s.send(ENTER)  # the review has no pre-selected answer either
     s.expect(loose("Velg et svar"))
     s.send("1" + ENTER)
+    s.save_all(tmp_path / "alle")
     assert s.finish() == 0, screen(s.text)
     doc = out.read_text(encoding="utf-8")
     assert "| Har familien gitt samtykke? | Ja |" in doc

@@ -33,6 +33,7 @@ pytestmark = [pytest.mark.interrupt, pytest.mark.pty]
 DATE = "20.11.2026"
 ASK = r"(?:Spørsmål \d+\b|Til informasjon)"
 REVIEW = "Skriv ja for å lage dokumentene"
+MENU = "Hva vil du gjøre med dokumentene?"
 NOTHING = "Ingen spørsmål var besvart ennå, så det er ikke lagret noe utkast."
 SAVED = re.compile(r"Avbrutt\. Svarene er lagret som utkast ([a-z0-9-]+); fortsett med")
 
@@ -80,6 +81,22 @@ class Run(Session):
     def __init__(self, command: str | list[str], env: dict[str, str], cwd: Path) -> None:
         # lines are buffered by the terminal: no need to wait before sending
         super().__init__(command, env, cwd, timeout=20, dimensions=(40, 120), delaybeforesend=None)
+        self.cwd = cwd
+        self.ended: str | None = None  # the output before the end, once `accept` saw it
+
+    def accept(self) -> None:
+        """At the review: make the documents. When the case has more documents than the one
+        written (the application, with consent), the end offers them: save them all in a new
+        folder, so that every one is delivered and the draft can go."""
+        self.child.sendline("ja")
+        if self.child.expect([MENU, pexpect.EOF]) == 1:
+            self.ended = self.child.before
+            return
+        self.child.expect(r"Skriv et nummer \(1–\d+\): ")
+        self.child.sendline("1")  # Lagre dokumentene i en mappe
+        self.child.expect("Hvilken mappe")
+        folders = sorted(self.cwd.glob("alle-*"))
+        self.child.sendline(str(self.cwd / f"alle-{len(folders) + 1}"))
 
     def drive(self, script: list[list[str]], start: int = 0, stop: int | None = None) -> None:
         """Answer questions `start`.. from `script`; Ctrl-C at question `stop` (len: review)."""
@@ -94,7 +111,7 @@ class Run(Session):
         if stop == len(script):
             self.child.sendintr()
             return
-        self.child.sendline("ja")
+        self.accept()
 
     def up_to_the_role(self, plain: bool) -> None:
         """Go on from the first (info) step, give «AB» as initials, and wait at the question
@@ -114,6 +131,9 @@ class Run(Session):
 
     def finish(self) -> tuple[int | None, str]:  # type: ignore[override]
         """The exit status and the output since the last match (here the output is wanted)."""
+        if self.ended is not None:
+            self.child.close()
+            return self.child.exitstatus, self.ended
         return self.end()
 
 
@@ -214,7 +234,7 @@ def test_ctrl_c_at_every_prompt_of_oppdager_then_resume_gives_the_same_note(
         assert not out.exists()
     s = run_pty("utkast", "fortsett")
     s.child.expect(REVIEW)
-    s.child.sendline("ja")
+    s.accept()
     code, output = s.finish()
     assert code == 0, output
     assert out.read_text(encoding="utf-8") == expected
@@ -440,7 +460,7 @@ def test_out_dir_under_a_file_is_refused_before_the_first_question(
     s.child.expect(REVIEW)
     gone.rmdir()
     gone.write_text("")
-    s.child.sendline("ja")
+    s.accept()
     code, output = s.finish()
     draft_id = assert_kept_after_failure(code, output, home, "Kunne ikke lage mappen")
     assert "Jordmor" not in output.split("Kunne ikke lage mappen")[1]  # no answer in the message
@@ -448,7 +468,7 @@ def test_out_dir_under_a_file_is_refused_before_the_first_question(
     good = tmp_path / "notater"
     s = run_pty("utkast", "fortsett", draft_id, "--ut-mappe", good)
     s.child.expect(REVIEW)  # everything was answered: straight to the review
-    s.child.sendline("ja")
+    s.accept()
     code, output = s.finish()
     assert code == 0, output
     assert sorted(p.name for p in good.iterdir()) == [
@@ -494,15 +514,17 @@ def test_a_broken_pipe_is_an_error_and_keeps_the_draft(
     )
     s = Run(["/bin/bash", "-c", command], cli_env, tmp_path)
     s.drive(prove_script)
-    s.child.expect(r"kode=(\d+)")
+    s.finish()
     output = screen(s.text)
-    code = int(s.child.match.group(1))
+    found = re.search(r"kode=(\d+)", output)
+    assert found, output
+    code = int(found.group(1))
     draft_id = assert_kept_after_failure(code, output, home, "Standard ut ble lukket")
     assert f"utkast fortsett {draft_id} --ut FIL" in " ".join(output.split())
     out = tmp_path / "notat.md"
     s = Run([script, "utkast", "fortsett", draft_id, "--ut", str(out)], cli_env, tmp_path)
     s.child.expect(REVIEW)
-    s.child.sendline("ja")
+    s.accept()
     assert s.finish()[0] == 0
     assert out.read_text(encoding="utf-8").startswith("# Journalnotat")
 
@@ -598,7 +620,7 @@ def test_an_existing_file_is_never_overwritten(
             s.child.sendline(line)
     s.child.expect(REVIEW)
     late.write_text("skrevet av en annen", encoding="utf-8")
-    s.child.sendline("ja")
+    s.accept()
     code, output = s.finish()
     draft_id = assert_kept_after_failure(code, output, home, "finnes fra før", "--overskriv")
     assert late.read_text(encoding="utf-8") == "skrevet av en annen"
@@ -610,7 +632,7 @@ def test_an_existing_file_is_never_overwritten(
     assert len(drafts_in(home)) == 1
     s = run_pty("utkast", "fortsett", "--overskriv")
     s.child.expect(REVIEW)
-    s.child.sendline("ja")
+    s.accept()
     assert s.finish()[0] == 0
     assert late.read_text(encoding="utf-8").startswith("# Journalnotat")
     assert mode(late) == 0o600

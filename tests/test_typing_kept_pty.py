@@ -100,6 +100,7 @@ def test_text_being_typed_reaches_the_draft_within_seconds(
     assert typing_in(home) == {"beskrivelse": TEXT}
     s.child.kill(signal.SIGKILL)
     s.child.expect(__import__("pexpect").EOF)
+    s.child.close()  # reaped: the draft's lock names a process that is gone
     assert f"{TEXT} slutt" in resume_and_finish(spawn, tmp_path)
 
 

@@ -269,10 +269,21 @@ def _finish(
     opts: RunOptions,
     session: DraftSession | None,
 ) -> int:
-    """Write the documents; then the draft goes (unless --behold-utkast). Kept on failure."""
+    """Write the documents; then the draft goes (unless --behold-utkast). Kept on failure,
+    and kept while a document of the case has not been delivered."""
+    from . import run_ending
+
+    remaining: list[object] = []
     try:
-        emit(flow, iv, date, opts)
-    except (Exception, KeyboardInterrupt) as exc:
+        if run_ending.wanted(opts):
+            remaining = list(
+                run_ending.finish(flow, iv, date, opts, session.id if session else None)
+            )
+        else:
+            emit(flow, iv, date, opts)
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(_stopped(session)) from None
+    except Exception as exc:
         name_draft(exc, session)
         if not isinstance(exc, OmsorgslinjeError):
             raise
@@ -283,6 +294,13 @@ def _finish(
                 "(eller --ut-mappe MAPPE)."
             )
         raise
+    if remaining:
+        if session is not None and not session.path.exists():
+            session.store.save(session.draft)  # answers from files only: kept all the same
+        warn(run_ending.keep_message(remaining, session.id if session else None))  # type: ignore[arg-type]
+        if session is not None:
+            session.lock.release()
+        return 0
     if session is not None:
         if opts.keep_draft:
             if session.path.exists():
