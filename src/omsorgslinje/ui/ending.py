@@ -25,7 +25,7 @@ def ask_choice(plain: bool, question: str, items: list[tuple[str, object]]) -> o
                 return items[int(text) - 1][1]
             out.write(f"Skriv et nummer fra 1 til {len(items)}.\n")
     from .choose import Item, ListPrompt
-    from .terminal import ask_list
+    from .tty import ask_list
 
     while True:
         answer = ask_list(
