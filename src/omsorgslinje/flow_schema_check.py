@@ -317,6 +317,11 @@ def validate_https___omsorgslinje_invalid_flow_schema_json___defs_choice(data, c
             data__help = data['help']
             if not isinstance(data__help, str):
                 raise JsonSchemaValueException('' + (name_prefix or 'data') + '.help must be string', name='' + (name_prefix or 'data') + '.help', rule='type')
+        if 'exclusive' in data_keys:
+            data_keys.remove('exclusive')
+            data__exclusive = data['exclusive']
+            if not isinstance(data__exclusive, bool):
+                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.exclusive must be boolean', name='' + (name_prefix or 'data') + '.exclusive', rule='type')
         if data_keys:
             raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', name='' + (name_prefix or 'data') + '', rule='additionalProperties')
     return data

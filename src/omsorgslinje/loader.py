@@ -178,8 +178,11 @@ def _step(
                 value=value,
                 label=r.string(c, "label", "", n, sid, default=value),
                 help=r.string(c, "help", "", n, sid),
+                exclusive=r.boolean(c, "exclusive", n, sid, False),
             )
         )
+    if stype != "multiselect" and any(c.exclusive for c in choices):
+        r.problem("Bare valg i et multiselect-steg kan være «exclusive».", line, sid)
     if stype in ("select", "multiselect") and not choices:
         r.problem(f"Et steg av typen {stype} må ha valg («choices»).", line, sid)
     if choices and stype not in ("select", "multiselect"):

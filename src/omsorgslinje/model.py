@@ -54,6 +54,7 @@ class Choice:
     value: str
     label: str
     help: str = ""
+    exclusive: bool = False  # in a multiselect: this choice stands alone («Ingenting ennå»)
 
 
 @dataclass(frozen=True)

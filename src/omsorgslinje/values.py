@@ -186,6 +186,10 @@ def check(step: Step, value: Value | None) -> Value | None:
         if step.required and step.asks:
             raise InvalidValue("Dette spørsmålet må besvares.")
         return None
+    if isinstance(value, list) and len(value) > 1:
+        for c in step.choices:
+            if c.exclusive and c.value in value:
+                raise InvalidValue(f"«{c.label}» kan ikke velges sammen med andre svar.")
     v = step.validation
     if v is None:
         return value
