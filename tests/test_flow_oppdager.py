@@ -842,3 +842,23 @@ def test_a_child_in_danger_without_a_duty_yes_still_reaches_barnevernstjenesten(
     answers = example(flow, "akutt-henting") | {"akutt_barn": False, "akutt_gjort": ["politi"]}
     whats = [n["hva"] for n in next_steps(flow, answers)]
     assert any(w.startswith("Kontakt barnevernstjenesten om det som skjedde") for w in whats)
+
+
+@pytest.mark.parametrize("name", ["ber-om-hjelp", "kjent-familie", "uklar-bekymring"])
+def test_coordinator_and_responsibility_group_explained_where_first_met(flow, name):
+    """The first text on the path that names the word says what it is."""
+    answers = example(flow, name)
+    texts = [
+        " ".join(t.split())
+        for sid, t in info_texts(flow, answers).items()
+        if sid not in ("akutt_barn_naa_info", "akutt_voksen_info")
+    ]
+    first = {
+        w: next((t for t in texts if w in t.lower()), "") for w in ("koordinator", "ansvarsgruppe")
+    }
+    if first["koordinator"]:
+        assert (
+            "kontaktperson" in first["koordinator"]
+            or "Koordinerende enhet (kommunens" in (first["koordinator"])
+        ), first["koordinator"]
+    assert "samordne" in first["ansvarsgruppe"], first["ansvarsgruppe"]
