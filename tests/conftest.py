@@ -41,9 +41,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
-def mode(path: Path) -> int:
-    """A file's or folder's permission bits (0o600, 0o700, ...)."""
-    return stat.S_IMODE(path.stat().st_mode)
+def mode(path: Path, follow_symlinks: bool = True) -> int:
+    """A file's or folder's permission bits (0o600, 0o700, ...); of a link itself with
+    `follow_symlinks=False`."""
+    return stat.S_IMODE(path.stat(follow_symlinks=follow_symlinks).st_mode)
 
 
 # the smallest flow: one text step and a document (tests add steps to it)

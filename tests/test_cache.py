@@ -13,7 +13,6 @@ import hashlib
 import marshal
 import os
 import pickle
-import stat
 import subprocess
 import sys
 import zlib
@@ -21,16 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PROVE_FLOW, CliResult, real_flow, write_flow
+from conftest import PROVE_FLOW, CliResult, mode, real_flow, write_flow
 
 from omsorgslinje import cache as code_cache
 
 Run = Callable[..., CliResult]
 WARNING = "Hurtigbufferen"
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.lstat().st_mode)
 
 
 def replay(run_cli: Run, flow: Path, answers: Path, *extra: str, **kw: object) -> CliResult:
@@ -108,7 +103,9 @@ def test_a_cache_folder_others_can_write_is_not_used(
     assert r.stderr.count(WARNING) == 1, r.stderr
     assert "kan endres av andre" in r.stderr
     assert r.stdout == without_cache(run_cli, flow_file, answers_file)
-    assert mode(home / "cache") == 0o777  # not ours to change; nothing written into it
+    assert (
+        mode(home / "cache", follow_symlinks=False) == 0o777
+    )  # not ours to change; nothing written into it
     assert [p.name for p in (home / "cache").iterdir()] == [planted.name]
 
 
@@ -128,7 +125,7 @@ def test_a_cache_file_others_can_write_is_not_loaded(
     run_cli: Run, flow_file: Path, answers_file: Path, home: Path, tmp_path: Path, file_mode: int
 ) -> None:
     replay(run_cli, flow_file, answers_file)  # the folder, made by the tool: 0700
-    assert mode(home / "cache") == 0o700
+    assert mode(home / "cache", follow_symlinks=False) == 0o700
     marker = tmp_path / "kjørt"
     plant(home, flow_file, marker, file_mode)
     r = replay(run_cli, flow_file, answers_file)
@@ -228,10 +225,14 @@ def test_folders_are_made_0700_under_umask_000(
     made = [Path(here) for here, _, _ in os.walk(base)]
     assert base / "cache" / "xdg" / "omsorgslinje" in made
     assert out in made
-    assert {str(p): oct(mode(p)) for p in made} == {str(p): oct(0o700) for p in made}
-    assert all(mode(f) == 0o600 for f in out.iterdir())
+    assert {str(p): oct(mode(p, follow_symlinks=False)) for p in made} == {
+        str(p): oct(0o700) for p in made
+    }
+    assert all(mode(f, follow_symlinks=False) == 0o600 for f in out.iterdir())
     cached = list((base / "cache" / "xdg" / "omsorgslinje").iterdir())
-    assert cached and all(mode(f) == 0o600 for f in cached)  # no one else can plant code
+    assert cached and all(
+        mode(f, follow_symlinks=False) == 0o600 for f in cached
+    )  # no one else can plant code
 
 
 # --- a cache entry of the wrong shape, other versions -----------------------------------------

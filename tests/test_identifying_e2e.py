@@ -8,14 +8,15 @@ cache, XDG folders) and the output folder are searched for the answers.
 from __future__ import annotations
 
 import json
-import shlex
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import CliResult
 from ptyhelp import ENTER, INFO, LIST, PROGRESS, SUBMIT_TEXTAREA, Session, loose, screen
+
+pytestmark = pytest.mark.pty
 
 ROOT = Path(__file__).resolve().parent.parent
 Run = Callable[..., CliResult]
@@ -40,20 +41,6 @@ KINDS = [
     "Flere linjer:",
     "< tilbake",
 ]
-
-
-@pytest.fixture
-def spawn(script: str, cli_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., Session]]:
-    sessions: list[Session] = []
-
-    def start(*args: object) -> Session:
-        s = Session("exec " + shlex.join([script, *map(str, args)]), cli_env, tmp_path)
-        sessions.append(s)
-        return s
-
-    yield start
-    for s in sessions:
-        s.close()
 
 
 def identity_choice(tmp_path: Path, example: str, **more: str) -> Path:
@@ -115,7 +102,7 @@ def test_identifying_answers_only_in_the_report_interactive(
     spawn: Callable[..., Session], tmp_path: Path, home: Path, example: str
 ) -> None:
     out = tmp_path / "sak"
-    s = spawn("oppdager", "--svar", identity_choice(tmp_path, example), "--ut-mappe", out)
+    s = spawn(["oppdager", "--svar", identity_choice(tmp_path, example), "--ut-mappe", out])
     # interrupted after three identifying answers: the draft holds none of them
     met = answer(s, stop_after=3)
     assert len(met) == 3
@@ -127,7 +114,7 @@ def test_identifying_answers_only_in_the_report_interactive(
     assert draft["svar"]["melding_identitet"] == "dokument"
     assert found_in(home) == {}
     # resumed: the identifying questions are asked again, then the documents are written
-    s = spawn("utkast", "fortsett")
+    s = spawn(["utkast", "fortsett"])
     met = answer(s)
     assert len(met) == len(MARKERS), met
     s.review()
@@ -204,14 +191,14 @@ def test_interrupted_at_the_review_the_identifying_questions_come_again(
     """A draft stopped at the review has every other answer; the identifying ones were never
     saved, so resuming asks them again (and says why) instead of writing a report without them."""
     out = tmp_path / "sak"
-    s = spawn("oppdager", "--svar", identity_choice(tmp_path, "melding"), "--ut-mappe", out)
+    s = spawn(["oppdager", "--svar", identity_choice(tmp_path, "melding"), "--ut-mappe", out])
     assert len(answer(s)) == len(MARKERS)
     s.review()
     s.send("\x03")
     code, _ = s.end()
     assert code == 130
     assert found_in(home) == {}
-    s = spawn("utkast", "fortsett")
+    s = spawn(["utkast", "fortsett"])
     s.expect(loose("Navn, fødselsnummer og adresser lagres aldri i utkastet"))
     met = answer(s)
     assert len(met) == len(MARKERS), met

@@ -79,3 +79,13 @@ def test_the_fast_loop_leaves_out_every_slow_tier() -> None:
     for name in ("test_mutated_flows_get_the_same_verdict", "test_any_moves_keep_the_invariants"):
         assert not any(name in i for i in ids), name  # hypothesis: fuzz
     assert not any("test_toml_replay_gives_identical_documents" in i for i in ids)  # cli
+
+
+def test_shared_test_helpers_live_in_conftest_only() -> None:
+    copies = [
+        f"{p.name}: {line.strip()}"
+        for p in sorted((REPO / "tests").glob("test_*.py"))
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.startswith(("def spawn(", "def mode(", "def _mode(", "def mode_of("))
+    ]
+    assert copies == [], "use conftest's spawn and mode"
