@@ -571,6 +571,7 @@ def test_an_adult_in_danger_has_a_path(flow):
     assert "barnevern, politi, tjenesteområde psykisk helsearbeid og rusomsorg" in adult
     pregnant = info_texts(flow, answers | {"akutt_fare": "gravid"})["akutt_voksen_info"]
     assert pregnant.startswith("En gravid kvinne er i akutt fare")
+    assert "Snakker hun om å ta sitt eget liv: ikke la henne være alene" in pregnant
     md = doc(flow, answers)
     top = md[: md.index("\n## ")]
     assert "**Akutt: en voksen i akutt fare.**" in top
