@@ -540,9 +540,26 @@ def test_unknown_command(run_cli: Run) -> None:
     assert "Ukjent kommando" in err
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["opdager"], "Ukjent kommando «opdager». Mente du «oppdager»?"),
+        (["utkast", "list"], "Ukjent kommando «list». Mente du «liste»?"),
+    ],
+)
+def test_a_mistyped_command_gets_a_suggestion(run_cli: Run, args: list[str], said: str) -> None:
+    err = fails_with(run_cli(args))
+    assert said in err
+    assert "'" not in err  # one quotation style: «»
+    assert f"Se `omsorgslinje {'utkast ' if args[0] == 'utkast' else ''}--help`." in err
+
+
 def test_option_without_value(run_cli: Run, flow_file: Path) -> None:
     err = fails_with(run_cli(["start", flow_file, "--svar"]))
     assert "--svar" in err
+    r = run_cli(["oppdager", "--ut"])
+    assert r.stderr.startswith("Feil: --ut trenger en verdi.\n")
+    assert r.stderr.count("--ut") == 1  # said once, not «Feil: Feil bruk av --ut»
     assert "requires" not in err
 
 

@@ -551,3 +551,24 @@ def test_urgent_panels_look_different_from_information_also_without_colour(
     s.review()
     s.send("1" + ENTER)
     assert s.finish() == 0, screen(s.text)
+
+
+def test_a_full_name_where_initials_belong_gets_a_gentle_warning(
+    spawn: Callable[..., Session], flow_file: Path, tmp_path: Path
+) -> None:
+    s = spawn(["start", flow_file, "--uten-utkast", "--ut", tmp_path / "ut.md"])
+    s.ready(INFO)
+    s.send(ENTER)
+    s.step(1)
+    s.ready(TEXT)
+    s.send("Kari Nordmann" + ENTER)
+    s.expect(loose("Dette ser ut som et fullt navn."))
+    s.ready(TEXT)  # asked again, the text back in the box to correct
+    s.send("\x15" + "12.03.2019" + ENTER)
+    s.expect(loose("Dette ser ut som en fødselsdato."))
+    s.ready(TEXT)
+    s.send(ENTER)  # sent again as it is: kept (a warning, not a rule)
+    s.step(2)
+    s.expect("Hvilken rolle har du?")
+    s.send("\x03")
+    assert s.finish() == 130

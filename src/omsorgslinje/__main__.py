@@ -40,18 +40,38 @@ def _usage_message(exc: Exception) -> str:
         name = exc.param.human_readable_name if exc.param else "et argument"
         return f"Mangler {name}."
     if isinstance(exc, click.exceptions.BadOptionUsage):
-        return f"Feil bruk av {exc.option_name}: valget trenger en verdi."
+        return f"{exc.option_name} trenger en verdi."
     if isinstance(exc, click.exceptions.BadParameter):
         name = exc.param.human_readable_name if exc.param else "verdien"
         return f"Ugyldig verdi for {name}."
     if isinstance(exc, click.exceptions.NoSuchOption | click.exceptions.UsageError):
         text = str(exc.message)
         if text.startswith("No such command"):
-            return f"Ukjent kommando{text[len('No such command') :]}"
+            return _unknown_command(exc)
         if "Got unexpected extra argument" in text:
             return "For mange argumenter: " + text.split("(", 1)[-1].rstrip(")") + "."
         return text
     return str(exc)
+
+
+def _unknown_command(exc: Exception) -> str:
+    """«Ukjent kommando «opdager». Mente du «oppdager»?» (the closest commands of the group)."""
+    import difflib
+    import re
+
+    found = re.search(r"No such command '([^']*)'", str(getattr(exc, "message", exc)))
+    name = found.group(1) if found else ""
+    msg = f"Ukjent kommando «{name}»."
+    ctx = getattr(exc, "ctx", None)
+    try:
+        names = list(ctx.command.list_commands(ctx)) if ctx is not None else []
+    except Exception:
+        names = []
+    close = difflib.get_close_matches(name, names, n=2, cutoff=0.6)
+    close += [n for n in names if n.startswith(name) and name and n not in close]
+    if close:
+        msg += " Mente du " + " eller ".join(f"«{c}»" for c in close[:2]) + "?"
+    return msg
 
 
 def _fast_path(args: list[str]) -> int | None:
@@ -186,7 +206,8 @@ def _run(args: list[str]) -> int:
             return 130
         except click.exceptions.UsageError as exc:
             error(f"Feil: {_usage_message(exc)}")
-            error("Se `omsorgslinje --help`.")
+            path = exc.ctx.command_path if exc.ctx is not None else "omsorgslinje"
+            error(f"Se `{path} --help`.")
             return 2
         return code if isinstance(code, int) and not isinstance(code, bool) else 0
     except OmsorgslinjeError as exc:

@@ -247,3 +247,34 @@ def as_input(step: Step, value: object) -> str:
     if step.type == "confirm":
         return "ja" if value else "nei"
     return str(value)
+
+
+# a step meant for initials or a case reference (by its question): what must not be there
+_REFERENCE_WORDS = ("initialer", "saksreferanse", "saksnummer", "referanse")
+_FULL_NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[- ][A-ZÆØÅ]?[a-zæøåéü]+)*\s+[A-ZÆØÅ][a-zæøåéü]+")
+_BIRTH_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})\b|\b\d{6}\b")
+_IDENTITY_NUMBER = re.compile(r"\b\d{6}\s?\d{5}\b")
+
+
+def identity_warning(step: Step, text: object) -> str | None:
+    """A gentle warning when an answer to a question meant for initials or a case reference
+    looks like a full name, a date of birth or a national identity number (never quoting it)."""
+    if step.type != "text" or not isinstance(text, str):
+        return None
+    asked = (step.prompt + " " + step.help).casefold()
+    if not any(word in asked for word in _REFERENCE_WORDS):
+        return None
+    value = text.strip()
+    if _IDENTITY_NUMBER.search(value):
+        what = "et fødselsnummer"
+    elif _BIRTH_DATE.search(value):
+        what = "en fødselsdato"
+    elif _FULL_NAME.match(value):
+        what = "et fullt navn"
+    else:
+        return None
+    return (
+        f"Dette ser ut som {what}. Her skal det stå initialer eller en saksreferanse, slik at "
+        "ingen kan kjennes igjen fra notatet. Rett det, eller send det samme en gang til for å "
+        "beholde det."
+    )

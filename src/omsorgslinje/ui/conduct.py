@@ -12,7 +12,7 @@ from typing import Protocol
 from ..engine import Interview
 from ..errors import InvalidValue
 from ..model import Flow
-from ..values import typed
+from ..values import identity_warning, typed
 from .common import BACK, FINISH
 
 
@@ -35,6 +35,7 @@ def conduct(
     resumed: bool = False,
 ) -> Interview:
     front.start(iv.flow, resumed)
+    warned: dict[str, str] = {}  # step id: the text warned about (sent again, it is kept)
     while True:
         while not iv.done:
             reply = front.ask(iv)
@@ -44,6 +45,16 @@ def conduct(
                 iv = iv.back()
                 on_change(iv)
                 continue
+            step = iv.step
+            if step is not None and isinstance(reply, str):
+                warning = identity_warning(step, reply)
+                if warning and warned.get(step.id) != reply.strip():
+                    warned[step.id] = reply.strip()
+                    front.invalid(warning)
+                    typed_before = getattr(front, "typed", None)
+                    if isinstance(typed_before, dict):
+                        typed_before[step.id] = reply  # back in the box, to correct or keep
+                    continue
             try:
                 iv = iv.answer(typed(iv.step, reply) if iv.step is not None else reply)
             except InvalidValue as exc:
