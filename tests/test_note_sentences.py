@@ -91,3 +91,21 @@ def test_consent_to_a_report_without_a_duty_is_in_the_consent_section(unborn: bo
     consent = md.split("## Samtykke", 1)[1]
     whose = "den gravide" if unborn else "foreldrene"
     assert f"sendes med samtykke fra {whose}" in consent
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_opening_line_names_whom_it_concerns_without_nested_brackets(path: Path) -> None:
+    """«Gjelder: I.J. (et sped- eller småbarn (0–3 år); foreldre …)» read badly: brackets in
+    brackets, a semicolon list in prose, and «I.J..» where a reference ends in a full stop."""
+    _, md = _note(path)
+    answers = dict(merge([path], FLOW).answers)
+    opening = next(line for line in md.splitlines() if line.startswith("Dato:"))
+    step = FLOW.step("gjelder_hvem")
+    labels = [step.choice(v).label.lower() for v in answers["gjelder_hvem"]]
+    assert f"Gjelder: {answers['person_ref']} – " in opening
+    said = opening.split(" – ", 1)[1]
+    assert (
+        said
+        == (labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " og " + labels[-1]) + "."
+    )
+    assert ";" not in said and ".." not in opening
