@@ -248,3 +248,10 @@ def test_flyt_vis_shows_the_old_names() -> None:
     assert lines[at + 1] == "      (het før: akutt_fare_naa)"
     assert "      · barn «Ja, et barn» (før: true)" in lines
     assert any(ln.endswith("(før: barneverntjenesten)") for ln in lines)
+
+
+def test_an_old_value_inside_a_list_written_as_text(tmp_path: Path) -> None:
+    flow = load_flow(REPO / "flows" / "oppdager.toml")
+    path = tmp_path / "gammel.toml"
+    path.write_text('[svar]\nhjelp_fra = "helsestasjon, barneverntjenesten"\n', "utf-8")
+    assert read_answers_file(path, flow)[0]["hjelp_fra"] == ["helsestasjon", "barnevernstjenesten"]

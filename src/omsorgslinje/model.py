@@ -124,6 +124,8 @@ class Step:
 
         if isinstance(value, list | tuple):
             return [one(v) for v in value]
+        if self.type == "multiselect" and isinstance(value, str):  # «a, b» as typed in a file
+            return [one(v.strip()) for v in value.split(",") if v.strip()]
         return one(value)
 
 
