@@ -100,7 +100,8 @@ def test_questions_and_answers_by_name_and_in_the_list_of_documents(run_cli) -> 
 
 def _expected_files(example: Path, ext: str) -> set[str]:
     """What the folder must hold, worked out from the flow file itself: every document whose
-    `when` holds, the built-in questions and answers, and the record."""
+    `when` holds, the primary one also as plain text, the built-in questions and answers, and
+    the record."""
     from omsorgslinje.answers import merge
     from omsorgslinje.engine import resolve
     from omsorgslinje.expr import evaluate
@@ -114,7 +115,10 @@ def _expected_files(example: Path, ext: str) -> set[str]:
         for d in flow.documents
         if d.when is None or evaluate(d.when, ctx)
     }
-    return names | {f"{flow_id}-sporsmal-og-svar.{ext}", f"{flow_id}-svar.toml"}
+    # the journal note also as plain text, to paste into the journal system
+    primary = flow.primary_document
+    text = {f"{primary.filename or primary.name}.txt"} if ext in ("md", "docx") else set()
+    return names | text | {f"{flow_id}-sporsmal-og-svar.{ext}", f"{flow_id}-svar.toml"}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)

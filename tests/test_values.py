@@ -201,3 +201,17 @@ def test_as_input_round_trips_through_coerce() -> None:
     for s, value in cases:
         assert coerce(s, as_input(s, value)) == value
     assert as_input(step("text"), None) == ""
+
+
+def test_a_typed_day_and_month_is_the_nearest_such_date() -> None:
+    import datetime as dt
+
+    from omsorgslinje.model import Step
+    from omsorgslinje.values import typed
+
+    step = Step(id="d", type="date", prompt="Når?")
+    today = dt.date(2026, 12, 3)
+    assert typed(step, "10.12", today) == dt.date(2026, 12, 10)
+    assert typed(step, "10.1", today) == dt.date(2027, 1, 10)  # next month, not eleven ago
+    assert typed(step, "20.11.", today) == dt.date(2026, 11, 20)
+    assert typed(step, "31.02", today) == "31.02"  # no such date: the usual message follows

@@ -81,6 +81,10 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
                     f"{opts.out_dir}; ingenting er skrevet."
                 )
             texts.append((path, render_bytes(case, doc, opts.fmt, template_cache(warn))))
+            if doc.primary and opts.fmt in ("md", "docx"):
+                # the journal note is pasted into a journal system: plain text beside it
+                text_path = path.with_suffix(".txt")
+                texts.append((text_path, render_bytes(case, doc, "txt", template_cache(warn))))
         record = opts.out_dir / f"{flow.id}-svar.toml"
         texts.append((record, render(case, flow.primary_document, "toml").encode("utf-8")))
         _write_all(texts, opts.overwrite)

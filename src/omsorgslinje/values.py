@@ -50,7 +50,7 @@ def allowed_values(step: Step) -> str:
 
 
 RELATIVE_DAYS = {"i dag": 0, "idag": 0, "i morgen": 1, "imorgen": 1, "i går": -1, "igår": -1}
-DATE_HINT = "Skriv datoen som dd.mm.åååå, for eksempel 22.11.2026, eller «i dag»."
+DATE_HINT = "Skriv datoen som dd.mm.åååå (eller dd.mm), for eksempel 22.11.2026, eller «i dag»."
 
 
 def typed(step: Step, raw: object, today: _dt.date | None = None) -> object:
@@ -61,7 +61,25 @@ def typed(step: Step, raw: object, today: _dt.date | None = None) -> object:
         word = " ".join(raw.casefold().split())
         if word in RELATIVE_DAYS:
             return (today or _dt.date.today()) + _dt.timedelta(days=RELATIVE_DAYS[word])
+        m = _DAY_MONTH.fullmatch(word)
+        if m:  # «10.12» without a year: the nearest such date, before or after today
+            return _nearest(int(m.group(1)), int(m.group(2)), today or _dt.date.today()) or raw
     return raw
+
+
+_DAY_MONTH = re.compile(r"(\d{1,2})[./](\d{1,2})\.?")
+
+
+def _nearest(day: int, month: int, today: _dt.date) -> _dt.date | None:
+    candidates = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            candidates.append(_dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: abs((d - today).days))
 
 
 def parse_date(text: str) -> _dt.date:
