@@ -223,3 +223,12 @@ def test_the_generated_check_is_the_schema_of_today() -> None:
     assert gen.generate() == current, (
         "flow_schema.json has changed: run `.venv/bin/python tools/gen_flow_schema_check.py`"
     )
+
+
+def test_a_value_outside_the_schemas_list_names_the_allowed_ones(tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text(TINY_FLOW.replace('type = "text"', 'type = "info"\nlevel = "høy"'), "utf-8")
+    flow, problems = read_flow(path)
+    assert flow is None
+    assert [p.line for p in problems] == [13]
+    assert "«level»" in problems[0].message and "info, urgent" in problems[0].message

@@ -71,7 +71,9 @@ def _message(rule: str | None, message: str, parts: list[str], step: int | None)
     if rule == "pattern":
         return f"{where} må bestå av små bokstaver a–z, tall og _, og begynne med en bokstav."
     if rule == "enum":
-        return f"{where} har en verdi flytformatet ikke kjenner."
+        allowed = re.findall(r"'([^']+)'", message.rsplit(" must be one of ", 1)[-1])
+        listing = f" Tillatt: {', '.join(allowed)}." if allowed else ""
+        return f"{where} har en verdi flytformatet ikke kjenner.{listing}"
     if rule == "oneOf":
         return f"{where} må være et malnavn (tekst) eller en tabell med «template»."
     if rule in ("not", "else", "then") and step is not None:
