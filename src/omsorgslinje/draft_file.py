@@ -57,6 +57,8 @@ class Draft:
     path: Path | None = None
     # text being typed when the interview stopped, by step id: back in its box on resume
     typing: dict[str, str] = field(default_factory=dict)
+    # the case reference the user chose to tell cases apart (initials), for `utkast liste`
+    reference: str = ""
 
 
 def now() -> _dt.datetime:
@@ -92,6 +94,8 @@ def to_toml(draft: Draft) -> str:
         # TOML has no null: a step asked and left empty is listed here, with no value in [svar]
         "hoppet_over": [sid for sid, v in draft.answers.items() if v is None],
     }
+    if draft.reference:
+        meta["saksreferanse"] = draft.reference
     if draft.cursor is not None:
         meta["steg"] = draft.cursor
     if draft.scope is not None:
@@ -160,6 +164,7 @@ def from_toml(text: str, path: Path | None = None) -> Draft:
         total=_get(meta, "antall", int, 0),
         options=_get(data, "valg", dict, {}),
         path=path,
+        reference=_get(meta, "saksreferanse", str, ""),
         typing={
             k: v for k, v in _get(data, "under_arbeid", dict, {}).items() if isinstance(v, str)
         },

@@ -41,7 +41,21 @@ def capture(draft: Draft, iv: Interview) -> Draft:
         answered=answered,
         total=total,
         changed=now(),
+        reference=case_reference(iv),
     )
+
+
+def case_reference(iv: Interview) -> str:
+    """The answer to the first question for initials or a case reference (never an
+    identifying step): what `utkast liste` shows to tell two cases apart."""
+    from .values import is_reference_step
+
+    for step in iv.flow.steps:
+        if is_reference_step(step) and not step.identifying:
+            value = iv.answers.get(step.id)
+            if isinstance(value, str):
+                return value[:40]
+    return ""
 
 
 # -- resuming ----------------------------------------------------------------------------------

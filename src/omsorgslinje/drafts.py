@@ -172,11 +172,13 @@ class DraftStore:
         )
 
     def find(self, ref: str) -> Path:
-        """The file of a draft, by id or a unique beginning of one. Raises DraftError."""
+        """The file of a draft, by id, a unique beginning, or any unique part of one. Raises DraftError."""
         path = self.path_of(ref)
         if path.exists():
             return path
-        hits = [p for p in self.paths() if p.stem.startswith(ref)]
+        hits = [p for p in self.paths() if p.stem.startswith(ref)] or [
+            p for p in self.paths() if ref and ref in p.stem
+        ]
         if len(hits) != 1:
             what = "passer med flere utkast" if hits else "finnes ikke"
             raise DraftError(f"Utkastet «{ref}» {what}. Se `omsorgslinje utkast liste`.")

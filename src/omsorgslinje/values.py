@@ -274,6 +274,12 @@ _BIRTH_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})\b|\b\d{6}\b
 _IDENTITY_NUMBER = re.compile(r"\b\d{6}\s?\d{5}\b")
 
 
+def is_reference_step(step: Step) -> bool:
+    """A text step whose question asks for initials or a case reference."""
+    asked = (step.prompt + " " + step.help).casefold()
+    return step.type == "text" and any(word in asked for word in _REFERENCE_WORDS)
+
+
 def identity_warning(step: Step, text: object) -> str | None:
     """A gentle warning when an answer to a question meant for initials or a case reference
     looks like a full name, a date of birth or a national identity number (never quoting it)."""

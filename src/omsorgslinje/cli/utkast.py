@@ -34,12 +34,14 @@ def liste() -> None:
     if not drafts:
         say("Ingen utkast.")
         return
-    rows = [("ID", "Flyt", "Startet", "Sist endret", "Framdrift")]
+    rows = [("ID", "Flyt", "Sak", "Startet", "Sist endret", "Framdrift")]
     for d in drafts:
         how_far = f"{d.answered} av {d.total} spørsmål" if d.total else "ikke startet"
         if d.total and d.cursor is None:
             how_far += " (klar til gjennomgang)"
-        rows.append((d.id, d.flow_id, stamp(d.started), stamp(d.changed), how_far))
+        rows.append(
+            (d.id, d.flow_id, d.reference or "–", stamp(d.started), stamp(d.changed), how_far)
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for r in rows:
         typer.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
@@ -140,6 +142,9 @@ def slett(
     if alle:
         if utkast is not None:
             raise UsageError("Oppgi enten en id eller --alle, ikke begge.")
+        if not _sure_to_delete_all(store):
+            say("Ingenting er slettet.")
+            return
         n = store.delete_all()
         say("Ingen utkast å slette." if n == 0 else f"Slettet {n} utkast.")
         return
@@ -150,3 +155,25 @@ def slett(
     path = store.find(utkast)
     store.delete(path.stem)
     say(f"Slettet utkastet {path.stem}.")
+
+
+def _sure_to_delete_all(store: object) -> bool:
+    """On a terminal, `slett --alle` asks first (a script, without a terminal, is not asked)."""
+    import sys
+
+    from ..drafts import DraftStore
+
+    assert isinstance(store, DraftStore)
+    try:
+        asking = sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        asking = False
+    if not asking:
+        return True
+    n = len(store.paths())
+    if n == 0:
+        return True
+    sys.stderr.write(f"Slette alle {n} utkast? Svarene i dem kan ikke hentes tilbake. Skriv ja: ")
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    return line.strip().casefold() in ("ja", "j")
