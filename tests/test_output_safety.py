@@ -11,7 +11,7 @@ import pytest
 from conftest import PROVE_FLOW, mode, write_flow
 
 
-def test_an_existing_output_folder_keeps_its_mode(run_cli, flow_file, answers_file, tmp_path):
+def test_an_existing_output_folder_keeps_itsmode(run_cli, flow_file, answers_file, tmp_path):
     shared = tmp_path / "team"
     shared.mkdir()
     shared.chmod(0o2775)
@@ -21,7 +21,7 @@ def test_an_existing_output_folder_keeps_its_mode(run_cli, flow_file, answers_fi
     assert mode(shared / "prove-notat.md") == 0o600
 
 
-def test_the_current_folder_keeps_its_mode(run_cli, flow_file, answers_file, tmp_path):
+def test_the_current_folder_keeps_itsmode(run_cli, flow_file, answers_file, tmp_path):
     here = tmp_path / "her"
     here.mkdir()
     here.chmod(0o755)
@@ -30,14 +30,31 @@ def test_the_current_folder_keeps_its_mode(run_cli, flow_file, answers_file, tmp
     assert mode(here) == 0o755
 
 
-def test_new_folders_are_private_under_umask_000(
+def test_a_new_output_folder_is_private_under_umask_000(
     script, cli_env, flow_file, answers_file, tmp_path
 ):
-    target = tmp_path / "a" / "b" / "c"
-    cmd = f'umask 000; exec "{script}" start "{flow_file}" --svar "{answers_file}" --ut-mappe "{target}"'
+    target = tmp_path / "ny-sak"  # --ut-mappe makes the folder; the one above must exist
+    cmd = (
+        f'umask 000; exec "{script}" start "{flow_file}" --svar "{answers_file}" '
+        f'--ut-mappe "{target}"'
+    )
     r = subprocess.run(["sh", "-c", cmd], env=cli_env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    for folder in (tmp_path / "a", tmp_path / "a" / "b", target):
+    assert mode(target) == 0o700
+    assert all(mode(f) == 0o600 for f in target.iterdir())
+
+
+def test_parents_made_by_the_tool_are_private_too(tmp_path):
+    import os
+
+    from omsorgslinje.output import ensure_private_dir
+
+    old = os.umask(0)
+    try:
+        ensure_private_dir(tmp_path / "a" / "b" / "c")
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
         assert mode(folder) == 0o700, folder
 
 

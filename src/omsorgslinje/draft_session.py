@@ -244,7 +244,7 @@ class DraftSession:
             return self._not_saved()
         return (
             f"Svarene er lagret som utkast {self.id}; fortsett med "
-            f"`omsorgslinje utkast fortsett {self.id}`."
+            f"`omsorgslinje utkast fortsett {self.id}`. Utkastet ligger i {self.path}."
         )
 
 

@@ -74,6 +74,8 @@ def _front_end(opts: RunOptions) -> object:
 
 
 def _stopped(session: DraftSession | None, what: str = "Avbrutt.") -> str:
+    if session is not None:
+        session.lock.release()  # the draft is free for the next window at once
     if session is None:
         return f"{what} Ingen utkast er lagret (--uten-utkast)."
     return f"{what} {session.how_to_go_on()}"
@@ -285,6 +287,8 @@ def _finish(
         raise Interrupted(_stopped(session)) from None
     except Exception as exc:
         name_draft(exc, session)
+        if session is not None:
+            session.lock.release()
         if not isinstance(exc, OmsorgslinjeError):
             raise
         if session is not None and session.path.exists():
@@ -305,6 +309,7 @@ def _finish(
         if opts.keep_draft:
             if session.path.exists():
                 say(f"Utkastet {session.id} er beholdt (--behold-utkast).")
+            session.lock.release()
         else:
             session.delete()
     return 0
