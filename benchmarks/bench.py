@@ -201,6 +201,35 @@ def measure_prompt_latency(script: str, flow: Path, answers: int, env: dict[str,
     return statistics.median(latencies)
 
 
+def time_to_prompt(argv: Sequence[str], pattern: str, env: dict[str, str]) -> float:
+    """Seconds from start until the first question is on screen, in a pty."""
+    import pexpect
+
+    start = time.perf_counter()
+    child = pexpect.spawn(
+        argv[0], list(argv[1:]), env=env, encoding="utf-8", timeout=20, dimensions=(40, 120)
+    )
+    child.expect(pattern)
+    elapsed = time.perf_counter() - start
+    child.terminate(force=True)
+    return elapsed
+
+
+def first_question_times(script: str, env: dict[str, str], rounds: int) -> dict[str, float]:
+    """Median time to the first question of `omsorgslinje oppdager` and of a bare questionary
+    prompt, side by side (alternating)."""
+    bare = [PY, "-c", "import questionary; questionary.text('x').unsafe_ask()"]
+    ours = [script, "oppdager"]  # as a first-timer types it (no draft in the bench home)
+    return alternate(
+        {
+            "questionary.text: første spørsmål": lambda: time_to_prompt(bare, r"\?(?:\x1b\[[0-9;]*m)* x", env),
+            "oppdager: første spørsmål": lambda: time_to_prompt(ours, "tilbake", env),
+        },
+        rounds,
+        1,
+    )
+
+
 def peak_rss_mb(cmd: Sequence[str], env: dict[str, str]) -> float:
     code = (
         "import resource, subprocess, sys; "
@@ -341,6 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     latency_flow = work / "latens.toml"
     latency_flow.write_text(prompt_flow(12), encoding="utf-8")
     latency = measure_prompt_latency(script, latency_flow, 3 if args.quick else 10, env)
+    first = first_question_times(script, env, 3 if args.quick else 9)
+    medians.update(first)
     rss = peak_rss_mb(replay_all, env)
     mods = imported_modules(replay[1:], env)
     prompt_mods = sorted(mods & {"questionary", "prompt_toolkit"})
@@ -375,6 +406,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         (f"{small} steg < 1 s", flows[small], "s", 1.0),
         (f"{large} steg ≤ 2,2 × {small} steg", flows[large] / flows[small], "×", 2.2),
         ("svar → neste spørsmål < 50 ms", latency * 1000, "ms", 50.0),
+        (
+            "første spørsmål ≤ 1,3 × questionary",
+            first["oppdager: første spørsmål"] / first["questionary.text: første spørsmål"],
+            "×",
+            1.3,
+        ),
         (
             "96 kB svar til txt ≤ 1,5 × lite svar",
             ms["stort svar til txt"] / ms["lite svar til txt"],

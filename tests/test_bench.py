@@ -24,6 +24,9 @@ def test_benchmark_runs_in_quick_mode() -> None:
         "omsorgslinje --help",
         "henvisning replay",
         "fra svar til neste spørsmål",
+        "oppdager: første spørsmål",
+        "questionary.text: første spørsmål",
+        "første spørsmål ≤ 1,3 × questionary",
         "topp-RSS",
         "replay importerer ikke questionary/prompt_toolkit",
     ):

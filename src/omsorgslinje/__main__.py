@@ -185,6 +185,13 @@ def _run(args: list[str]) -> int:
     from .ui.console import error
 
     try:
+        if args in (["oppdager"], ["henvisning"]):
+            # the first-timer's command, with no options: straight to the interview, without
+            # building the command line (Typer alone costs more than a bare prompt's start-up)
+            from .run import run_flow
+            from .run_options import RunOptions
+
+            return run_flow(args[0], RunOptions())
         import click
 
         from .cli import command
