@@ -222,7 +222,9 @@ def first_question_times(script: str, env: dict[str, str], rounds: int) -> dict[
     ours = [script, "oppdager"]  # as a first-timer types it (no draft in the bench home)
     return alternate(
         {
-            "questionary.text: første spørsmål": lambda: time_to_prompt(bare, r"\?(?:\x1b\[[0-9;]*m)* x", env),
+            "questionary.text: første spørsmål": lambda: time_to_prompt(
+                bare, r"\?(?:\x1b\[[0-9;]*m)* x", env
+            ),
             "oppdager: første spørsmål": lambda: time_to_prompt(ours, "tilbake", env),
         },
         rounds,
