@@ -23,20 +23,20 @@ from .errors import (
     Interrupted,
     MissingAnswersError,
     OmsorgslinjeError,
-    UsageError,
 )
-from .loader import load_flow
 from .model import Flow
 from .run_documents import emit
 from .run_options import (
     RunOptions,
     check_destination,
     draft_options,
+    flow_of,
     interactive_wanted,
     precheck,
     resolve_flow,
     section_scope,
     terminal_can_do_more,
+    use_profile,
 )
 from .ui.console import say, warn
 from .values import Value
@@ -315,22 +315,9 @@ def _finish(
     return 0
 
 
-def _use_profile(opts: RunOptions) -> None:
-    """The municipality profile the texts take their numbers from; a broken one stops here,
-    before the first question."""
-    from .contacts import stale
-    from .kommune import activate, select
-
-    selected = select(opts.kommune)
-    activate(selected)
-    old = stale(selected.profile, _dt.date.today()) if selected.profile else None
-    if old:
-        warn(old)
-
-
 def run_flow(ref: str, opts: RunOptions) -> int:
     precheck(opts)
-    _use_profile(opts)
+    use_profile(opts)
     _clean_up(DraftStore())
     flow = resolve_flow(ref)
     check_destination(opts, flow)
@@ -379,7 +366,7 @@ def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
         opts.out = None
     try:
         precheck(opts)
-        _use_profile(opts)
+        use_profile(opts)
     except OmsorgslinjeError as exc:
         exc.message += (
             f"\nUtkastet {draft.id} er ikke endret; fortsett med "
@@ -399,20 +386,3 @@ def resume_flow(draft_ref: str | None, overrides: dict[str, object]) -> int:
     draft.options = draft_options(opts)
     iv, date, session = gather(flow, opts, resume=draft)
     return _finish(flow, iv, date, opts, session)
-
-
-def flow_of(draft: Draft) -> Flow:
-    """The flow a draft belongs to: its file when that still exists, else by id."""
-    if draft.flow_path and Path(draft.flow_path).is_file():
-        from .run_options import announce_replacements
-
-        flow = load_flow(Path(draft.flow_path))
-        announce_replacements(draft.flow_id, Path(draft.flow_path), flow)
-        return flow
-    try:
-        return resolve_flow(draft.flow_id)
-    except UsageError:
-        raise DraftError(
-            f"Fant ikke flyten «{draft.flow_id}» som utkastet {draft.id} hører til"
-            + (f" (filen {draft.flow_path} finnes ikke lenger)." if draft.flow_path else ".")
-        ) from None

@@ -13,10 +13,14 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .loader import load_flow
 from .model import DOCUMENT_FORMATS, Flow
+
+if TYPE_CHECKING:
+    from .draft_file import Draft
 
 
 @dataclass
@@ -224,3 +228,34 @@ def check_destination(opts: RunOptions, flow: Flow) -> None:
                 f"Mappen {folder} har allerede {', '.join(there)}. Bruk --overskriv for å "
                 "erstatte, eller velg en annen mappe."
             )
+
+
+def flow_of(draft: Draft) -> Flow:
+    """The flow a draft belongs to: its file when that still exists, else by id."""
+    from .draft_file import DraftError
+
+    if draft.flow_path and Path(draft.flow_path).is_file():
+        flow = load_flow(Path(draft.flow_path))
+        announce_replacements(draft.flow_id, Path(draft.flow_path), flow)
+        return flow
+    try:
+        return resolve_flow(draft.flow_id)
+    except UsageError:
+        raise DraftError(
+            f"Fant ikke flyten «{draft.flow_id}» som utkastet {draft.id} hører til"
+            + (f" (filen {draft.flow_path} finnes ikke lenger)." if draft.flow_path else ".")
+        ) from None
+
+
+def use_profile(opts: RunOptions) -> None:
+    """The municipality profile the texts take their numbers from; a broken one stops here,
+    before the first question."""
+    from .contacts import stale
+    from .kommune import activate, select
+    from .ui.console import warn
+
+    selected = select(opts.kommune)
+    activate(selected)
+    old = stale(selected.profile, _dt.date.today()) if selected.profile else None
+    if old:
+        warn(old)

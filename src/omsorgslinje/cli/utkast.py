@@ -106,7 +106,7 @@ def vis(
     """Vis svarene i et utkast uten å endre det (også når det er åpent i et annet vindu)."""
     from ..drafts import DraftStore
     from ..errors import visible
-    from ..run import flow_of
+    from ..run_options import flow_of
     from ..values import display
 
     draft = DraftStore().load(utkast)
