@@ -15,6 +15,7 @@ the user never gave). Here:
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ def wrap(text: str, width: int, indent: str = "", first: str | None = None) -> l
     out: list[str] = []
     lead = indent if first is None else first
     for para in text.strip().split("\n\n"):
-        joined = " ".join(para.split())
+        joined = re.sub(r"(§§?) (?=\d)", "\\1\u00a0", " ".join(para.split()))
         if not joined:
             continue
         if out:

@@ -34,11 +34,11 @@ class Progress:
         parts.append(f"Spørsmål {self.number}" if self.number else "Til informasjon")
         left = self.section_count - self.section_no
         if left > 0:
-            parts.append(f"{left} {'del' if left == 1 else 'deler'} igjen etter denne")
+            parts.append(f"{left} {'del' if left == 1 else 'deler'} igjen")
         elif self.remaining == 0 and self.number:
             parts.append("siste spørsmål")
         if self.remaining >= 10:
-            parts.append(f"omtrent {minutes(self.remaining)} minutter igjen")
+            parts.append(f"ca.\u00a0{minutes(self.remaining)}\u00a0min")
         return " · ".join(parts)
 
 

@@ -97,7 +97,7 @@ class PlainFrontEnd:
         hint = {"date": " (dd.mm.åååå, «i dag» eller «i morgen»)", "number": " (tall)"}.get(
             step.type, ""
         )
-        if not step.required:
+        if not step.required and "kan stå tomt" not in step.prompt:
             hint += " (kan stå tomt)"
         shown = as_input(step, current)
         line = self.read(f"{step.prompt}{hint}{f' [{shown}]' if shown else ''}: ").strip()

@@ -57,12 +57,15 @@ class TerminalFrontEnd:
 
         self.flow = flow
         width = panel_width()
-        body = wrapped(flow.intro or flow.source, width - 4)
         word = "Fortsetter" if resumed else "Starter"
+        title = f"{word}: {flow.title}"
+        body = wrapped(flow.intro or flow.source, width - 4)
+        if len(title) + 6 > width:  # a title rich would cut: the flow's title opens the text
+            title = word
+            body = wrapped(flow.title, width - 4) + "\n\n" + body
         keys = KEYS + (" · F2: ordliste" if self.glossary else "")
-        console().print(
-            Panel(body, title=f"{word}: {flow.title}", subtitle=keys, width=width), soft_wrap=False
-        )
+        body += "\n\n" + wrapped(keys, width - 4)
+        console().print(Panel(body, title=title, width=width), soft_wrap=False)
 
     def invalid(self, message: str) -> None:
         for line in wrap(message, panel_width()):
@@ -299,7 +302,7 @@ def text_hint(step: Step, glossary: bool = False) -> str:
         "textarea": "Flere linjer: Enter gir ny linje, Esc og så Enter lagrer",
     }.get(step.type, "")
     parts = [what] if what else []
-    if not step.required:
+    if not step.required and "kan stå tomt" not in step.prompt:  # each hint once
         parts.append("kan stå tomt")
     parts.append("< tilbake · ? hjelp" + (" · F2 ordliste" if glossary else ""))
     return " · ".join(parts)
