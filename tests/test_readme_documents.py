@@ -29,3 +29,20 @@ def test_every_document_of_the_built_in_flows_is_named(flow_file: str) -> None:
     for doc in flow.documents:
         assert doc.name in named, doc.name
     assert "sporsmal-og-svar" in named
+
+
+def test_every_preselected_answer_is_named_where_readme_promises_none() -> None:
+    """README said «Ingenting er valgt på forhånd, så Enter alene gir aldri et svar du ikke har
+    valgt», but two oppdager steps have a `default` that Enter picks."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("Ingenting er valgt på forhånd")
+    paragraph = " ".join(readme[start : readme.index("\n\n", start)].split())
+    defaults = [
+        (step.id, step.choice(step.default).label)
+        for name in ("oppdager.toml", "henvisning.toml")
+        for step in load_flow(ROOT / "flows" / name).steps
+        if step.default is not None and step.choices
+    ]
+    for step_id, label in defaults:
+        assert f"«{label}»" in paragraph, step_id
+    assert ("bortsett fra" in paragraph) == bool(defaults)
