@@ -408,6 +408,7 @@ def test_out_dir_leaves_out_documents_that_do_not_apply(
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in d.iterdir()) == [
         "prove-notat.md",
+        "prove-notat.txt",
         "prove-sporsmal-og-svar.md",
         "prove-svar.toml",
     ]

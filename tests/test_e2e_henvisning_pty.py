@@ -373,6 +373,7 @@ def test_full_meeting_with_beon_breach_warns_at_the_prompt_and_in_both_documents
         "henvisning-svar.toml",
         "referat.md",
         "sekundaerhenvisning.md",
+        "sekundaerhenvisning.txt",
     ], files
     referat = (folder / "referat.md").read_text(encoding="utf-8")
     vedlegg2 = (folder / "sekundaerhenvisning.md").read_text(encoding="utf-8")

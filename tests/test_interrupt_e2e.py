@@ -473,6 +473,7 @@ def test_out_dir_under_a_file_is_refused_before_the_first_question(
     assert code == 0, output
     assert sorted(p.name for p in good.iterdir()) == [
         "prove-notat.md",
+        "prove-notat.txt",
         "prove-soknad.md",
         "prove-sporsmal-og-svar.md",
         "prove-svar.toml",
