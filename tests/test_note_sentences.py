@@ -109,3 +109,29 @@ def test_the_opening_line_names_whom_it_concerns_without_nested_brackets(path: P
         == (labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " og " + labels[-1]) + "."
     )
     assert ";" not in said and ".." not in opening
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_consent_to_apply_for_a_coordinator_only_when_one_is_applied_for(path: Path) -> None:
+    """«samtykker … til søknad om koordinator (familien har koordinator fra før)» contradicted
+    itself: no application is made when the family has a coordinator."""
+    _, md = _note(path)
+    answers = dict(merge([path], FLOW).answers)
+    if answers.get("samtykke") != "ja":
+        return
+    consent = md.split("## Samtykke", 1)[1]
+    if answers.get("har_koordinator") == "ja":
+        assert "søknad om koordinator" not in consent
+        assert "det søkes ikke om koordinator" in consent
+    else:
+        assert "søknad om koordinator" in consent
+
+
+def test_some_example_has_consent_and_a_coordinator_already() -> None:
+    found = [
+        p.stem
+        for p in EXAMPLES
+        if (a := dict(merge([p], FLOW).answers)).get("samtykke") == "ja"
+        and a.get("har_koordinator") == "ja"
+    ]
+    assert found
