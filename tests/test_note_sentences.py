@@ -135,3 +135,23 @@ def test_some_example_has_consent_and_a_coordinator_already() -> None:
         and a.get("har_koordinator") == "ja"
     ]
     assert found
+
+
+def test_a_planned_talk_with_parents_who_must_not_know_is_flagged() -> None:
+    """Parents not told because telling them could endanger the child (`nei_fare`), and yet a
+    conversation with them planned: the note must not read as a plain go-ahead."""
+    path = ROOT / "examples" / "oppdager-akutt.toml"
+    _, md = _note(
+        path,
+        samtale_status="planlagt",
+        samtale_dato=dt.date(2026, 11, 21),
+        samtale_to=True,
+        samtale_med="kollega",
+    )
+    assert dict(merge([path], FLOW).answers)["melding_foreldre_orientert"] == "nei_fare"
+    plan = md.split("## Avtaler og videre plan", 1)[1].split("## Samtykke", 1)[0]
+    assert "**Foreldrene skal ikke vite om meldingen ennå" in plan
+    assert "21.11.2026 holdes bare hvis barnevernstjenesten har sagt" in plan
+    assert (
+        "Til samtalen med foreldrene, når barnevernstjenesten har sagt at den kan holdes:" in plan
+    )
