@@ -46,3 +46,28 @@ def test_every_preselected_answer_is_named_where_readme_promises_none() -> None:
     for step_id, label in defaults:
         assert f"«{label}»" in paragraph, step_id
     assert ("bortsett fra" in paragraph) == bool(defaults)
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize(
+    "command, example",
+    [("oppdager", "oppdager-akutt.toml"), ("henvisning", "henvisning-full.toml")],
+)
+def test_readme_says_what_ut_mappe_writes(
+    run_cli, tmp_path: Path, command: str, example: str
+) -> None:
+    """`--ut-mappe` also writes the main document as .txt; README's option table said nothing."""
+    out = tmp_path / "sak"
+    result = run_cli(
+        [command, "--svar", ROOT / "examples" / example, "--ikke-interaktiv", "--ut-mappe", out]
+    )
+    assert result.returncode == 0, result.stderr
+    suffixes = {p.suffix for p in out.iterdir()}
+    assert ".txt" in suffixes
+    row = next(
+        line
+        for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `--ut-mappe MAPPE`")
+    )
+    for suffix in suffixes - {".md", ".toml"}:
+        assert f"`{suffix}`" in row, suffix
