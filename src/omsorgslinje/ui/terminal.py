@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from ..engine import Interview
@@ -167,7 +168,20 @@ class TerminalFrontEnd:
         if step.id in self.typed and not default:
             default = self.typed[step.id]
         hint = text_hint(step, bool(self.glossary))
-        reply = in_tty(lambda: self._text_app(step, default, hint))
+        shown = default
+        while True:
+            reply = in_tty(partial(self._text_app, step, shown, hint))
+            if reply in (BACK, HELP, GLOSSARY) or not isinstance(reply, str):
+                break
+            if _command(reply, default):
+                break
+            problem = _problem(step, reply)
+            if not problem:
+                break
+            # said under the answer, whole and wrapped (prompt_toolkit's own validation line
+            # is one line, cut at the terminal's edge); the text stays in the box to correct
+            self.invalid(problem)
+            shown = reply
         self.unsaved = None
         self.typed.pop(step.id, None)
         if reply == GLOSSARY:
@@ -180,7 +194,6 @@ class TerminalFrontEnd:
         from prompt_toolkit.formatted_text import FormattedText
         from prompt_toolkit.key_binding import KeyBindings
         from prompt_toolkit.styles import Style
-        from prompt_toolkit.validation import ValidationError, Validator
 
         multiline = step.type == "textarea"
         kb = KeyBindings()
@@ -218,19 +231,9 @@ class TerminalFrontEnd:
             parts.append(("class:pointer", "> "))
             return FormattedText(parts)
 
-        class Check(Validator):
-            def validate(self, document: Document) -> None:
-                text = document.text
-                if _command(text, default):
-                    return
-                problem = _problem(step, text)
-                if problem:
-                    raise ValidationError(message=problem, cursor_position=len(text))
-
         session: PromptSession[str] = PromptSession(
             message,
             multiline=multiline,
-            validator=Check(),
             validate_while_typing=False,
             key_bindings=kb,
             style=Style.from_dict({"question": "bold", "hint": "#888888", "pointer": "bold"}),
