@@ -246,7 +246,7 @@ def test_flyt_vis_shows_the_old_names() -> None:
     lines = out.splitlines()
     at = lines.index("  - akutt_fare [ett valg] Er noen i akutt fare nå?")
     assert lines[at + 1] == "      (het før: akutt_fare_naa)"
-    assert "      · barn «Ja, et barn» (før: true)" in lines
+    assert "      · barn «Barn i fare» (før: true)" in lines
     assert any(ln.endswith("(før: barneverntjenesten)") for ln in lines)
 
 
