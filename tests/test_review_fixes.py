@@ -82,3 +82,13 @@ def test_observations_for_a_report_with_consent_reach_the_note(flow: Any) -> Non
     note = doc(flow, answers)
     assert "Det undertegnede selv har sett eller hørt:" in note
     assert "barnet kom uten mat for tredje gang" in note
+
+
+def test_a_talk_with_parents_who_must_not_know_is_held_back(flow: Any) -> None:
+    answers = example(flow, "melding") | {"melding_foreldre_orientert": "nei_fare"}
+    path = resolve(flow, answers).path
+    assert "samtale_vent_info" in path
+    assert path.index("samtale_vent_info") < path.index("samtale_status")
+    assert flow.step("samtale_vent_info").level == "urgent"
+    other = resolve(flow, example(flow, "melding") | {"melding_foreldre_orientert": "ja"}).path
+    assert "samtale_vent_info" not in other
