@@ -33,6 +33,7 @@ from .run_options import (
     flow_of,
     interactive_wanted,
     precheck,
+    recorded_profile,
     resolve_flow,
     section_scope,
     terminal_can_do_more,
@@ -317,6 +318,8 @@ def _finish(
 
 def run_flow(ref: str, opts: RunOptions) -> int:
     precheck(opts)
+    if opts.kommune is None:  # a case's record names the profile its documents were made with
+        opts.kommune = recorded_profile(opts.answers_files)
     use_profile(opts)
     _clean_up(DraftStore())
     flow = resolve_flow(ref)

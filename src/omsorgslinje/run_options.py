@@ -247,6 +247,19 @@ def flow_of(draft: Draft) -> Flow:
         ) from None
 
 
+def recorded_profile(paths: list[Path]) -> str | None:
+    """`[omsorgslinje] kommune` of the answers files (the TOML record of a case), if any."""
+    from .toml_text import read_toml
+
+    for path in paths:
+        data, _, _ = read_toml(path)
+        meta = data.get("omsorgslinje") if isinstance(data, dict) else None
+        value = meta.get("kommune") if isinstance(meta, dict) else None
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
 def use_profile(opts: RunOptions) -> None:
     """The municipality profile the texts take their numbers from; a broken one stops here,
     before the first question."""
