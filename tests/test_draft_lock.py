@@ -178,3 +178,28 @@ def test_two_real_processes(
         proc.wait()
     assert (home / "data" / "utkast" / "prove-h.toml").exists()
     time.sleep(0)
+
+
+def test_when_the_draft_cannot_be_saved_ctrl_c_saves_the_answers_elsewhere(
+    flow: Flow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from omsorgslinje import run
+    from omsorgslinje.answers import merge
+
+    folder = tmp_path / "utkast"
+    said: list[str] = []
+    session = DraftSession(DraftStore(folder), blank_draft(flow, "prove-r"), said.append)
+    session.save(answered(flow, True, "AB"))
+    (folder / "prove-r.toml").unlink()
+    (folder / "prove-r.toml").mkdir()  # the draft can no longer be written
+    session.save(answered(flow, True, "AB", "fastlege"))
+    assert "Trykk Ctrl-C for å lagre svarene som en svarfil i mappen du står i" in said[-1]
+    here = tmp_path / "her"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    message = run._stopped(session, flow=flow)
+    rescued = here / "omsorgslinje-svar-prove-r.toml"
+    assert f"svarene er lagret i {rescued}" in message
+    assert f"omsorgslinje start prove --svar {rescued}" in message
+    assert oct(rescued.stat().st_mode & 0o777) == oct(0o600)
+    assert merge([rescued], flow).answers["rolle"] == "fastlege"

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from .values import Value
 
 
+RESCUE_OFFER = (
+    "Trykk Ctrl-C for å lagre svarene som en svarfil i mappen du står i, eller svar videre: "
+    "lagringen prøves igjen etter neste svar."
+)
+
+
 def progress_of(iv: Interview) -> tuple[int, int]:
     """How far: questions answered among the questions that apply, and their count."""
     asking = [sid for sid in iv.path if iv.flow.step(sid).asks]
@@ -215,8 +221,28 @@ class DraftSession:
         n = self.unsaved
         what = "1 svar" if n == 1 else f"{n} svar"
         if not self.saved:
-            return "Utkastet kunne ikke lagres; ingen av svarene er lagret ennå."
-        return f"Utkastet ble sist lagret kl. {self.saved_at}; {what} etter det er ikke lagret."
+            said = "Utkastet kunne ikke lagres; ingen av svarene er lagret ennå."
+        else:
+            said = f"Utkastet ble sist lagret kl. {self.saved_at}; {what} etter det er ikke lagret."
+        return said + " " + RESCUE_OFFER
+
+    def rescue(self, flow: Flow, folder: Path | None = None) -> Path | None:
+        """When the draft cannot be saved where drafts live: the answers (never the identifying
+        ones) as an answers file in another place, by default the folder the user stands in.
+        Returns where, or None when that failed too."""
+        import tomli_w
+
+        from .answers import answers_document
+        from .output import write_private
+
+        answers = {sid: v for sid, v in self.draft.answers.items() if not flow.identifying(sid)}
+        doc = answers_document(flow, answers, self.draft.date, list(answers))
+        target = (folder or Path.cwd()) / f"omsorgslinje-svar-{self.id}.toml"
+        try:
+            write_private(target, tomli_w.dumps(doc), overwrite=True)
+        except (OSError, WriteError):
+            return None
+        return target
 
     def delete(self) -> None:
         if self.lock.held():

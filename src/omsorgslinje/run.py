@@ -74,11 +74,20 @@ def _front_end(opts: RunOptions) -> object:
     return TerminalFrontEnd()
 
 
-def _stopped(session: DraftSession | None, what: str = "Avbrutt.") -> str:
+def _stopped(session: DraftSession | None, what: str = "Avbrutt.", flow: Flow | None = None) -> str:
     if session is not None:
         session.lock.release()  # the draft is free for the next window at once
     if session is None:
         return f"{what} Ingen utkast er lagret (--uten-utkast)."
+    if session.failed and flow is not None:
+        # the draft folder could not take the last answers: save them somewhere else
+        rescued = session.rescue(flow)
+        if rescued is not None:
+            return (
+                f"{what} Utkastet kunne ikke lagres, så svarene er lagret i {rescued} (bare "
+                f"lesbar for deg). Fortsett med `omsorgslinje start {flow.id} --svar {rescued}`; "
+                "slett filen når dokumentene er laget."
+            )
     return f"{what} {session.how_to_go_on()}"
 
 
@@ -186,10 +195,10 @@ def _interview(
             )
     except (KeyboardInterrupt, EOFError):
         _keep_typing(flow, front, session)
-        raise Interrupted(_stopped(session)) from None
+        raise Interrupted(_stopped(session, flow=flow)) from None
     except Signalled as sig:
         _keep_typing(flow, front, session)
-        raise Interrupted(_stopped(session, "Avsluttet."), 128 + sig.signum) from None
+        raise Interrupted(_stopped(session, "Avsluttet.", flow), 128 + sig.signum) from None
     except Exception as exc:
         name_draft(exc, session)
         raise
