@@ -85,7 +85,9 @@ def _say_wrapped(lines: list[tuple[str, str]], plain: bool = False) -> None:
 
     width = min(term_width(), 100)
     for style, line in lines:
-        indent = " " * (len(line) - len(line.lstrip()) + 3) if line.startswith("  ") else ""
+        lead = len(line) - len(line.lstrip())
+        marker = line.lstrip().split(" ", 1)[0]
+        indent = " " * (lead + len(marker) + 1) if line.startswith("  ") else ""
         for part in wrap(line, width, indent, line[: len(line) - len(line.lstrip())]) or [""]:
             if plain:
                 sys.stderr.write(part + "\n")
@@ -155,9 +157,13 @@ def _offer(
         remaining = [d for d in remaining if d.name not in delivered]
         if not remaining:
             return
-        names = ", ".join(d.title for d in remaining)
         items: list[tuple[str, object]] = [
-            (f"Lagre dokumentene i en mappe ({names})", FOLDER),
+            (
+                "Lagre dokumentet i en mappe"
+                if len(remaining) == 1
+                else f"Lagre alle {len(remaining)} dokumentene i en mappe",
+                FOLDER,
+            ),
         ]
         for d in remaining:
             items.append(

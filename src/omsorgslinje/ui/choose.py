@@ -218,7 +218,8 @@ class ListPrompt:
             n = sum(self.checked)
             add("class:status", f"  Krysset av: {n}" if n else "  Ingen krysset av ennå.")
         elif self.typed:
-            add("class:status", f"  Du skrev: {self.typed}")
+            typed = self.typed if len(self.typed) <= 20 else "…" + self.typed[-19:]
+            add("class:status", f"  Du skrev: {typed}")
         for line in wrap(self.hint, width - 1, "  "):
             add("class:hint", line)
         if self.note:
