@@ -161,7 +161,9 @@ def _offer(
             (
                 "Lagre dokumentet i en mappe"
                 if len(remaining) == 1
-                else f"Lagre alle {len(remaining)} dokumentene i en mappe",
+                else "Lagre begge dokumentene i en mappe"
+                if len(remaining) == 2
+                else f"Lagre alle de {len(remaining)} dokumentene i en mappe",
                 FOLDER,
             ),
         ]

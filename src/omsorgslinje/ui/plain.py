@@ -40,19 +40,28 @@ class PlainFrontEnd:
         word = "Fortsetter" if resumed else "Starter"
         self.write(f"{word}: {flow.title}")
         if flow.intro.strip():
-            self.write(flow.intro.strip())
+            self.write(self.fit(flow.intro))
         self.write(
-            "Ved hvert spørsmål: < går tilbake, ? viser hjelp og kilde, Enter beholder svaret i [ ]."
+            self.fit(
+                "Ved hvert spørsmål: < går tilbake, ? viser hjelp og kilde, "
+                "Enter beholder svaret i [ ]."
+            )
         )
         self.write()
 
     def invalid(self, message: str) -> None:
-        self.write(f"Feil: {message}")
+        self.write(self.fit(f"Feil: {message}"))
+
+    def fit(self, text: str) -> str:
+        """Text wrapped at word boundaries to the terminal (never broken mid-word)."""
+        from .common import term_width, wrapped
+
+        return wrapped(text, min(term_width(), 100))
 
     def ask(self, iv: Interview) -> object:
         assert iv.step is not None
         step = as_shown(iv, iv.step)
-        self.write(progress(iv).line())
+        self.write(self.fit(progress(iv).line()))
         current: object = iv.answers.get(step.id)
         if current is None and step.default is not None:
             current = step.default
