@@ -375,7 +375,7 @@ def test_starting_a_flow_with_a_draft_offers_to_continue(
     assert s.finish()[0] == 130
 
     s = run_pty("start", flow_file, "--enkel", "--ut", out)
-    s.child.expect(r"2 av \d+ spørsmål besvart")
+    s.child.expect(r"2 spørsmål besvart\.")
     s.child.expect(r"Fortsette utkastet\? Skriv ja eller nei \[ja\]: ")
     s.child.sendline("")
     s.child.expect("Fortsetter")
@@ -654,7 +654,7 @@ def test_list_shows_progress_never_answers(
     result = run_cli(["utkast", "liste"])
     assert result.returncode == 0
     assert draft.stem in result.stdout
-    assert "prove" in result.stdout and "3 av 6 spørsmål" in result.stdout
+    assert "prove" in result.stdout and "3 spørsmål besvart" in result.stdout
     # the case reference the user chose tells two cases apart; nothing else of the answers
     assert re.search(r"\bAB\b", result.stdout.replace(draft.stem, ""))
     for answer in ("Jordmor", "annen"):

@@ -132,7 +132,7 @@ def _offer_draft(store: DraftStore, flow: Flow, front: object, opts: RunOptions)
     question = (
         f"Du har et utkast av «{flow.title}» ({found.id}), startet "
         f"{stamp(found.started)}, sist endret {stamp(found.changed)}: "
-        f"{found.answered} av {found.total} spørsmål besvart."
+        f"{found.answered} spørsmål besvart."
     )
     if not ask_continue(front, question):
         return None

@@ -36,7 +36,9 @@ def liste() -> None:
         return
     rows = [("ID", "Flyt", "Sak", "Startet", "Sist endret", "Framdrift")]
     for d in drafts:
-        how_far = f"{d.answered} av {d.total} spørsmål" if d.total else "ikke startet"
+        # as the progress line counts: questions answered (the next one is number N + 1);
+        # a total would change as answers open or close parts of the flow
+        how_far = f"{d.answered} spørsmål besvart" if d.total else "ikke startet"
         if d.total and d.cursor is None:
             how_far += " (klar til gjennomgang)"
         rows.append(
