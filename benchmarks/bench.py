@@ -225,7 +225,7 @@ def first_question_times(script: str, env: dict[str, str], rounds: int) -> dict[
             "questionary.text: første spørsmål": lambda: time_to_prompt(
                 bare, r"\?(?:\x1b\[[0-9;]*m)* x", env
             ),
-            "oppdager: første spørsmål": lambda: time_to_prompt(ours, "tilbake", env),
+            "oppdager: første spørsmål": lambda: time_to_prompt(ours, "Enter bekrefter", env),
         },
         rounds,
         1,

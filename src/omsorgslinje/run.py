@@ -25,7 +25,6 @@ from .errors import (
     OmsorgslinjeError,
 )
 from .model import Flow
-from .run_documents import emit
 from .run_options import (
     RunOptions,
     check_destination,
@@ -292,6 +291,8 @@ def _finish(
                 run_ending.finish(flow, iv, date, opts, session.id if session else None)
             )
         else:
+            from .run_documents import emit  # the documents: not needed to ask
+
             emit(flow, iv, date, opts)
     except (KeyboardInterrupt, EOFError):
         raise Interrupted(_stopped(session)) from None
