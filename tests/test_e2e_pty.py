@@ -572,3 +572,32 @@ def test_a_full_name_where_initials_belong_gets_a_gentle_warning(
     s.expect("Hvilken rolle har du?")
     s.send("\x03")
     assert s.finish() == 130
+
+
+def test_the_glossary_is_one_key_away_in_both_front_ends(
+    spawn: Callable[..., Session], tmp_path: Path
+) -> None:
+    flow = write_flow(
+        tmp_path / "g",
+        TINY_FLOW.replace(
+            "[flow.documents.notat]",
+            '[flow.glossary]\nsaksreferanse = "Et nummer eller initialer som ikke røper hvem det gjelder."\n\n'
+            "[flow.documents.notat]",
+        ),
+        {"t.md.j2": "{{ navn }}\n"},
+        "t.toml",
+    )
+    s = spawn(["start", flow, "--uten-utkast"], redirect=tmp_path / "ut.md")
+    s.ready("F2 ordliste")
+    s.send("\x1bOQ")  # F2
+    s.expect(loose("saksreferanse: Et nummer eller initialer som ikke røper hvem det gjelder."))
+    s.send("\x03")
+    assert s.finish() == 130
+    s = spawn(["start", flow, "--uten-utkast", "--enkel"], redirect=tmp_path / "ut2.md")
+    s.expect(loose("?? viser ordlisten."))
+    s.expect("Initialer\\?: ")
+    s.send("??" + ENTER)
+    s.expect(loose("saksreferanse: Et nummer eller initialer som ikke røper hvem det gjelder."))
+    s.expect("Initialer\\?: ")
+    s.send("\x03")
+    assert s.finish() == 130

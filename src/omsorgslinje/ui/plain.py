@@ -12,13 +12,15 @@ from typing import TextIO
 from ..engine import Interview
 from ..model import Flow, Step
 from ..values import as_input, display
-from .common import BACK, FINISH, HELP, as_shown, help_text, progress, review_rows
+from .choose import GLOSSARY
+from .common import BACK, FINISH, HELP, as_shown, glossary_text, help_text, progress, review_rows
 
 
 class PlainFrontEnd:
     def __init__(self, stdin: TextIO | None = None, out: TextIO | None = None) -> None:
         self.stdin = stdin or sys.stdin
         self.out = out or sys.stderr
+        self.glossary: dict[str, str] = {}
         # lines of a multi-line answer entered so far: (step id, text), kept on interruption
         self.unsaved: tuple[str, str] | None = None
         # texts typed before an interruption, offered again on resume
@@ -37,6 +39,7 @@ class PlainFrontEnd:
         return line.rstrip("\n")
 
     def start(self, flow: Flow, resumed: bool) -> None:
+        self.glossary = dict(getattr(flow, "glossary", None) or {})
         word = "Fortsetter" if resumed else "Starter"
         self.write(f"{word}: {flow.title}")
         if flow.intro.strip():
@@ -44,7 +47,7 @@ class PlainFrontEnd:
         self.write(
             self.fit(
                 "Ved hvert spørsmål: < går tilbake, ? viser hjelp og kilde, "
-                "Enter beholder svaret i [ ]."
+                "Enter beholder svaret i [ ]." + (" ?? viser ordlisten." if self.glossary else "")
             )
         )
         self.write()
@@ -68,7 +71,10 @@ class PlainFrontEnd:
         while True:
             reply = self._prompt(step, current)
             if reply == HELP:
-                self.write(help_text(step))
+                self.write(self.fit(help_text(step, self.glossary)))
+                continue
+            if reply == GLOSSARY:
+                self.write(self.fit(glossary_text(self.glossary)))
                 continue
             return reply
 
@@ -200,6 +206,8 @@ class PlainFrontEnd:
 def _special(line: str) -> str | None:
     if line == "<":
         return BACK
+    if line == "??":
+        return GLOSSARY
     if line == "?":
         return HELP
     return None
