@@ -15,7 +15,7 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
-TIMEOUT = 10
+TIMEOUT = 30  # generous: a loaded machine (CI, xdist) is slow to start, fsync and exit
 
 # keys
 UP = "\x1b[A"
