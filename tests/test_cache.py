@@ -278,6 +278,7 @@ def test_entries_of_other_versions_are_removed(
         "mal-abc-0.0.1-f3-0000000000000000-jinja3.0.0-cpython-310.jinja",
         "betingelser-0.1.0-f3-2c66bba3a4ee17ba-jinja3.1.6-cpython-311.marshal",
         "uttrykk-0.0.9-c2-jinja3.1.6-py311.marshal",
+        "flyt-abc-0.0.1-f3-0000000000000000-jinja3.0.0-cpython-310.json",
     ]
     for name in old:
         (folder / name).write_bytes(b"gammel")
@@ -288,7 +289,7 @@ def test_entries_of_other_versions_are_removed(
     replay(run_cli, flow_file, answers_file)
     left = sorted(p.name for p in folder.iterdir())
     tag = code_cache.code_tag()
-    ours = [name for name in left if name.endswith(f"-{tag}.jinja")]
+    ours = [name for name in left if name.endswith((f"-{tag}.jinja", f"-{tag}.json"))]
     assert entry_file(home, flow_file)[0].name in ours
     assert sorted([*ours, "annet.txt"]) == left
 
@@ -301,8 +302,12 @@ def test_the_key_names_the_code_that_made_the_entries() -> None:
     from omsorgslinje import __version__
 
     package = Path(code_cache.__file__).resolve().parent
+    # what compiles templates, and what reads and checks the flows flow_cache.py keeps
+    compiles = {"expr.py", "sandbox.py", "render.py", "cache.py", "flow_cache.py"}
+    checks = {"loader.py", "loader_fields.py", "loader_names.py", "loader_schema.py"}
+    assert compiles | checks | {"model.py", "flow_schema.json"} <= set(code_cache.SOURCES)
     digest = hashlib.sha256()
-    for name in ("expr.py", "sandbox.py", "render.py", "cache.py"):
+    for name in code_cache.SOURCES:
         digest.update(name.encode() + (package / name).read_bytes())
     tag = code_cache.code_tag()
     assert tag.startswith(f"{__version__}-")

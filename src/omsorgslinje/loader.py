@@ -382,7 +382,7 @@ def read_flow_partial(path: Path) -> tuple[Flow | None, list[Problem]]:
 
 def load_flow(path: Path) -> Flow:
     """A flow ready to run; FlowError with every problem when it has errors. Read and checked
-    anew every time: nothing of a flow is cached (a cache saved 3–8 % of a run)."""
+    anew every time; the shell may keep the checked model between runs (flow_cache.py)."""
     flow, problems = read_flow(path)
     errors = [p for p in problems if not p.warning]
     if flow is None or errors:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
-from .loader import load_flow
 from .model import DOCUMENT_FORMATS, Flow
 
 if TYPE_CHECKING:
@@ -54,6 +53,15 @@ def resolve_flow(ref: str) -> Flow:
     flow = load_flow(path)
     announce_replacements(ref, path, flow)
     return flow
+
+
+def load_flow(path: Path) -> Flow:
+    """The flow in a file, ready to run: through the cache of checked flows (flow_cache.py)
+    when it can be used, else read and checked anew. The same flow and errors either way."""
+    from . import cache, flow_cache
+    from .ui.console import warn
+
+    return flow_cache.load_flow(path, cache.session(warn))
 
 
 def announce_replacements(ref: str, path: Path, flow: Flow) -> None:

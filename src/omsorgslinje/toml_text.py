@@ -146,6 +146,11 @@ def toml_syntax_problem(path: str, exc: ValueError, text: str = "") -> Problem:
     return Problem(path, f"Ugyldig TOML{column}: {_toml_reason(reason)}.", line)
 
 
+def parse_toml(text: str) -> dict[str, Any]:
+    """TOML text to data, with the parser read_toml uses; raises ValueError."""
+    return tomllib.loads(text)
+
+
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     """Read a TOML file; problems instead of exceptions (missing file, encoding, syntax)."""
     name = str(path)
