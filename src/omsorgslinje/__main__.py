@@ -143,6 +143,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _new_line() -> None:
+    try:
+        if sys.stderr is not None and sys.stderr.isatty():
+            sys.stderr.write("\n")
+    except (OSError, ValueError):
+        pass
+
+
 def _silence_stdout() -> None:
     try:
         fd = os.open(os.devnull, os.O_WRONLY)
@@ -218,6 +226,10 @@ def _run(args: list[str]) -> int:
             return 2
         return code if isinstance(code, int) and not isinstance(code, bool) else 0
     except OmsorgslinjeError as exc:
+        from .errors import Interrupted
+
+        if isinstance(exc, Interrupted):
+            _new_line()  # after the «^C» the terminal echoed, not on its line
         error(exc.message)
         return exc.exit_code
     except KeyboardInterrupt as exc:

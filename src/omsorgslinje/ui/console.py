@@ -34,7 +34,9 @@ def say(text: str, style: str = "") -> None:
             sys.stderr.write(text + "\n")
             sys.stderr.flush()
             return
-        console().print(text, style=style or None, markup=False, soft_wrap=True)
+        # wrapped at word boundaries to the terminal's width (never mid-word, as a soft wrap
+        # by the terminal would do)
+        console().print(text, style=style or None, markup=False, soft_wrap=False)
     except Exception:
         # the terminal may be gone (a closed window): then nothing can be shown
         with contextlib.suppress(OSError, ValueError):

@@ -196,7 +196,7 @@ class PlainFrontEnd:
             ).strip()
             if line.lower() in ("ja", "j"):
                 return FINISH
-            if line == "<":
+            if line in ("<", "\x02"):
                 return BACK
             if line.isdigit() and 1 <= int(line) <= len(rows):
                 return rows[int(line) - 1][0]
@@ -204,7 +204,7 @@ class PlainFrontEnd:
 
 
 def _special(line: str) -> str | None:
-    if line == "<":
+    if line in ("<", "\x02"):  # Ctrl-B goes back here too, as in the full-screen prompts
         return BACK
     if line == "??":
         return GLOSSARY

@@ -1,0 +1,38 @@
+"""--enkel: Ctrl-B goes back as in the full-screen prompts (README), and the message after a
+Ctrl-C starts on a line of its own, wrapped at words."""
+
+from __future__ import annotations
+
+import pytest
+from ptyhelp import screen
+
+pytestmark = pytest.mark.pty
+
+
+def test_ctrl_b_goes_back_in_plain_mode(spawn, flow_file) -> None:
+    s = spawn(["start", flow_file, "--enkel", "--dato", "20.11.2026"])
+    s.expect("Trykk Enter")
+    s.send("\r")
+    s.expect("Initialer eller saksreferanse")
+    s.send("AB\r")
+    s.expect("Hvilken rolle har du")
+    s.send("\x02\r")  # Ctrl-B, Enter
+    s.expect(r"Initialer eller saksreferanse\? \[AB\]")
+    assert "kontrolltegn" not in s.text
+
+
+def test_the_message_after_ctrl_c_starts_on_its_own_line(spawn, flow_file) -> None:
+    s = spawn(["start", flow_file, "--enkel", "--dato", "20.11.2026"], dimensions=(30, 60))
+    s.expect("Trykk Enter")
+    s.send("\r")
+    s.expect("Initialer eller saksreferanse")
+    s.send("AB\r")
+    s.expect("Hvilken rolle har du")
+    s.send("\x03")
+    s.expect("Avbrutt.")
+    shown = screen(s.text)
+    assert "\nAvbrutt." in shown
+    # wrapped at words: no line of the message ends inside a word of the draft's sentence
+    tail = shown[shown.index("Avbrutt.") :]
+    assert all(len(line) <= 60 for line in tail.splitlines())
+    assert "Svar\nene" not in tail and "fortse\ntt" not in tail
