@@ -93,13 +93,21 @@ def environment() -> SandboxedEnvironment:
     from .contacts import Contacts
 
     env.globals["kommune"] = Contacts()  # no profile until kommune.activate chooses one
+    env.globals.update(_INSTALLED)
     return env
+
+
+# globals installed before the environment was made: it takes them when it is (Jinja is then
+# not loaded before the first question just to hold the profile)
+_INSTALLED: dict[str, object] = {}
 
 
 def install_globals(values: Mapping[str, object]) -> None:
     """Names every expression and template sees from now on (the municipality profile:
     kommune.activate). Compiled texts and templates look globals up when they run."""
-    environment().globals.update(values)
+    _INSTALLED.update(values)
+    if environment.cache_info().currsize:
+        environment().globals.update(values)
 
 
 @cache

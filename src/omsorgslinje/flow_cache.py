@@ -225,14 +225,16 @@ def from_data(raw: Any, path: str) -> Flow:
 
 def load_flow(path: Path, store: DiskCache | None) -> Flow:
     """loader.load_flow, through the cache when there is one: the same flow, the same errors."""
-    from . import loader
-
     if store is None or not store.active:
-        return loader.load_flow(path)
+        from .loader import load_flow as check_and_load
+
+        return check_and_load(path)
     try:
         data = path.read_bytes()
     except OSError:
-        return loader.load_flow(path)  # its own message for a missing or unreadable file
+        from .loader import load_flow as check_and_load
+
+        return check_and_load(path)  # its own message for a missing or unreadable file
     checksum = hashlib.sha256(data).hexdigest()
     name = entry_name(store, checksum)
     cached = store.read(name)
@@ -249,7 +251,9 @@ def load_flow(path: Path, store: DiskCache | None) -> Flow:
             pass  # not what this code writes: load, check and write it anew
     flow = _checked(path, data)
     if flow is None:
-        return loader.load_flow(path)  # raises with every problem, as without the cache
+        from .loader import load_flow as check_and_load
+
+        return check_and_load(path)  # raises with every problem, as without the cache
     shaped = to_data(flow)
     if shaped is not None:
         entry_text = json.dumps(
