@@ -215,8 +215,11 @@ class ListPrompt:
                 add("class:explanation", line)
         add("", "")
         if self.multi:
-            n = sum(self.checked)
-            add("class:status", f"  Krysset av: {n}" if n else "  Ingen krysset av ennå.")
+            ticked = [str(i + 1) for i, c in enumerate(self.checked) if c]
+            add(
+                "class:status",
+                f"  Krysset av: {', '.join(ticked)}" if ticked else "  Ingen krysset av ennå.",
+            )
         elif self.typed:
             typed = self.typed if len(self.typed) <= 20 else "…" + self.typed[-19:]
             add("class:status", f"  Du skrev: {typed}")

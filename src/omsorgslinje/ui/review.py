@@ -64,7 +64,8 @@ def show_review(rows: list[tuple[str, str, str, str]]) -> None:
         first = f"{str(n).rjust(digits)}. "
         pad = " " * len(first)
         lines += [("", line) for line in wrap(prompt, width, pad, first)]
-        lines += [("bold", line) for line in wrap(answer, width, pad + "→ ")]
+        # one arrow per answer; its continuation lines under the answer, not a second «→»
+        lines += [("bold", line) for line in wrap(answer, width, pad + "  ", pad + "→ ")]
     try:
         height = tty_lines() or shutil.get_terminal_size().lines
     except OSError:
