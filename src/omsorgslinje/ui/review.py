@@ -32,7 +32,8 @@ def number_app(count: int) -> Any:
                 raise ValidationError(message=f"Skriv et nummer fra 1 til {count}.")
 
     session: PromptSession[str] = PromptSession(
-        f"Nummeret på svaret du vil endre (1–{count}; Enter alene går tilbake): ",
+        # two short lines: one long line was cut mid-word at 60 columns
+        f"Nummeret på svaret du vil endre (1–{count}).\nEnter alene går tilbake: ",
         validator=Check(),
         validate_while_typing=False,
         key_bindings=kb,
