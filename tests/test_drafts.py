@@ -458,7 +458,9 @@ def test_an_error_after_the_interview_names_the_draft_never_the_answer(
         raise error(f"noe gikk galt med {SECRET}")
 
     monkeypatch.setattr(run, "gather", interviewed)
-    monkeypatch.setattr(run, "emit", boom)
+    from omsorgslinje import run_documents
+
+    monkeypatch.setattr(run_documents, "emit", boom)  # run imports it when documents are made
     assert __main__.main(["start", flow.path]) == code
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err

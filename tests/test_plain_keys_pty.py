@@ -36,3 +36,21 @@ def test_the_message_after_ctrl_c_starts_on_its_own_line(spawn, flow_file) -> No
     tail = shown[shown.index("Avbrutt.") :]
     assert all(len(line) <= 60 for line in tail.splitlines())
     assert "Svar\nene" not in tail and "fortse\ntt" not in tail
+
+
+def test_resuming_says_where_you_stand_not_the_introduction(spawn, flow_file, home) -> None:
+    s = spawn(["start", flow_file, "--enkel", "--dato", "20.11.2026"])
+    s.expect("Trykk Enter")
+    s.send("\r")
+    s.expect("Initialer eller saksreferanse")
+    s.send("AB\r")
+    s.expect("Hvilken rolle har du")
+    s.send("\x03")
+    s.expect("Avbrutt.")
+    s.close()
+    again = spawn(["utkast", "fortsett", "--enkel"])
+    again.expect("Hvilken rolle har du")
+    shown = screen(again.text)
+    assert "Fortsetter: Prøveflyt for tester" in shown
+    assert "Du fortsetter der du slapp." in shown
+    assert "Dette er en prøveflyt." not in shown  # the intro was read when it started

@@ -42,6 +42,12 @@ class Progress:
         return " · ".join(parts)
 
 
+RESUMED = (
+    "Du fortsetter der du slapp. Svarene du har gitt, er med videre, og du kan gå tilbake til "
+    "dem."
+)
+
+
 def minutes(questions: int) -> int:
     """A plain estimate: about 20 seconds a question, rounded up to whole minutes."""
     return max(1, -(-questions * 20 // 60))

@@ -42,7 +42,11 @@ class PlainFrontEnd:
         self.glossary = dict(getattr(flow, "glossary", None) or {})
         word = "Fortsetter" if resumed else "Starter"
         self.write(f"{word}: {flow.title}")
-        if flow.intro.strip():
+        if resumed:
+            from .common import RESUMED
+
+            self.write(self.fit(RESUMED))
+        elif flow.intro.strip():
             self.write(self.fit(flow.intro))
         self.write(
             self.fit(

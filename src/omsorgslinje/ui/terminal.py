@@ -56,11 +56,14 @@ class TerminalFrontEnd:
     def start(self, flow: Flow, resumed: bool) -> None:
         from rich.panel import Panel
 
+        from .common import RESUMED
+
         self.flow = flow
         width = panel_width()
         word = "Fortsetter" if resumed else "Starter"
         title = f"{word}: {flow.title}"
-        body = wrapped(flow.intro or flow.source, width - 4)
+        # resuming: where the user stands, not the introduction they read when they started
+        body = wrapped(RESUMED if resumed else (flow.intro or flow.source), width - 4)
         if len(title) + 6 > width:  # a title rich would cut: the flow's title opens the text
             title = word
             body = wrapped(flow.title, width - 4) + "\n\n" + body
