@@ -43,8 +43,7 @@ class Progress:
 
 
 RESUMED = (
-    "Du fortsetter der du slapp. Svarene du har gitt, er med videre, og du kan gå tilbake til "
-    "dem."
+    "Du fortsetter der du slapp. Svarene du har gitt, er med videre, og du kan gå tilbake til dem."
 )
 
 
