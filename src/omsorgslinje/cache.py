@@ -27,41 +27,22 @@ owners and modes, as on Windows), there is no cache.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import secrets
 import stat
-import sys
 import time
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
-FORMAT = 3  # raise when what a file holds changes meaning
+from .cache_tag import FORMAT, SOURCES, code_tag  # noqa: F401 - the cache's own names
+
 MAX_FILE = 32 * 1024 * 1024
 TEMPLATE = "mal"
 FLOW = "flyt"  # checked flows, as JSON data (flow_cache.py)
 HEADER = b"omsorgslinje-mal\n"
-# the modules whose code decides what is compiled, and how
-SOURCES = (
-    "expr.py",
-    "sandbox.py",
-    "render.py",
-    "cache.py",
-    # and what reads and checks a flow, whose model flow_cache.py keeps
-    "flow_cache.py",
-    "loader.py",
-    "loader_fields.py",
-    "loader_names.py",
-    "loader_schema.py",
-    "flow_schema_check.py",
-    "flow_schema.json",
-    "toml_text.py",
-    "model.py",
-)
 # what earlier versions left: pickled flows, Jinja's own bytecode files, marshalled conditions
 LEGACY_DIRS = ("flyter", "maler")
 LEGACY_PREFIXES = ("uttrykk-", "betingelser-")
@@ -88,45 +69,6 @@ def cache_root() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path("omsorgslinje", appauthor=False).absolute()
-
-
-@cache
-def code_tag() -> str:
-    """Names the code that makes and reads the cache: a new version, an edited module (in a
-    checkout), another Jinja or Python each get fresh files."""
-    from . import __version__
-
-    jinja_version = _jinja_version()
-
-    digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in SOURCES:
-        digest.update(name.encode())
-        digest.update((here / name).read_bytes())
-    return (
-        f"{__version__}-f{FORMAT}-{digest.hexdigest()[:16]}"
-        f"-jinja{jinja_version}-{sys.implementation.cache_tag}"
-    )
-
-
-def _jinja_version() -> str:
-    """Jinja's version, read from its package without importing it (which takes a quarter of
-    the time to the first question): the cache is opened before anything needs Jinja."""
-    import re
-    from importlib.util import find_spec
-
-    try:
-        spec = find_spec("jinja2")
-        if spec is not None and spec.origin:
-            text = Path(spec.origin).read_text(encoding="utf-8")
-            found = re.search(r"^__version__\s*=\s*[\"']([^\"']+)[\"']", text, re.M)
-            if found:
-                return found.group(1)
-    except (OSError, ValueError, ImportError):
-        pass
-    from jinja2 import __version__ as imported
-
-    return imported
 
 
 class Unsafe(Exception):

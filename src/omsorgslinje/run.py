@@ -31,6 +31,7 @@ from .run_options import (
     draft_options,
     flow_of,
     interactive_wanted,
+    missing_message,
     precheck,
     recorded_profile,
     resolve_flow,
@@ -40,27 +41,6 @@ from .run_options import (
 )
 from .ui.console import say, warn
 from .values import Value
-
-
-def _missing_message(flow: Flow, missing: list[str], answers: dict[str, Value | None]) -> str:
-    from .engine import resolve
-    from .expr import render_text
-
-    context = resolve(flow, answers).context
-
-    def shown(prompt: str) -> str:  # a question worded by earlier answers, as it would be asked
-        try:
-            return render_text(prompt, context).strip() if "{" in prompt else prompt
-        except Exception:
-            return prompt
-
-    lines = [f"Mangler svar på {len(missing)} påkrevde spørsmål i flyten «{flow.id}»:"]
-    lines += [f"  - {sid}: {shown(flow.step(sid).prompt)}" for sid in missing]
-    lines.append(
-        "Legg svarene i [svar]-tabellen i svarfilen, eller svar på spørsmålene i en terminal "
-        "(uten --ikke-interaktiv)."
-    )
-    return "\n".join(lines)
 
 
 def _front_end(opts: RunOptions) -> object:
@@ -262,7 +242,7 @@ def gather(
         return Interview.start(flow, answers, iv.scope), date, session
     answers, missing = _completed(flow, aset.answers, scope)
     if missing:
-        raise MissingAnswersError(_missing_message(flow, missing, answers))
+        raise MissingAnswersError(missing_message(flow, missing, answers))
     return Interview.start(flow, answers, scope), date, None
 
 

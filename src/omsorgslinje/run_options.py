@@ -20,6 +20,7 @@ from .model import DOCUMENT_FORMATS, Flow
 
 if TYPE_CHECKING:
     from .draft_file import Draft
+    from .values import Value
 
 
 @dataclass
@@ -280,3 +281,26 @@ def use_profile(opts: RunOptions) -> None:
     old = stale(selected.profile, _dt.date.today()) if selected.profile else None
     if old:
         warn(old)
+
+
+def missing_message(flow: Flow, missing: list[str], answers: dict[str, Value | None]) -> str:
+    """What is missing for a run without questions: every required question at once, worded
+    as it would be asked."""
+    from .engine import resolve
+    from .expr import render_text
+
+    context = resolve(flow, answers).context
+
+    def shown(prompt: str) -> str:  # a question worded by earlier answers, as it would be asked
+        try:
+            return render_text(prompt, context).strip() if "{" in prompt else prompt
+        except Exception:
+            return prompt
+
+    lines = [f"Mangler svar på {len(missing)} påkrevde spørsmål i flyten «{flow.id}»:"]
+    lines += [f"  - {sid}: {shown(flow.step(sid).prompt)}" for sid in missing]
+    lines.append(
+        "Legg svarene i [svar]-tabellen i svarfilen, eller svar på spørsmålene i en terminal "
+        "(uten --ikke-interaktiv)."
+    )
+    return "\n".join(lines)
