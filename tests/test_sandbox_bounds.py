@@ -88,3 +88,35 @@ def test_a_template_that_never_ends_is_stopped_with_a_message(run_cli, tmp_path:
     assert time.monotonic() - start < 40
     assert r.returncode == 2
     assert "Malen brukte mer enn 10 sekunder og ble stoppet" in r.stderr
+
+
+def test_a_condition_too_deep_to_compile_is_a_flow_problem_not_a_crash(
+    run_cli, tmp_path: Path
+) -> None:
+    deep = "(" * 3000 + "1" + ")" * 3000 + " > 0"
+    flow = write_flow(
+        tmp_path / "flyt",
+        PROVE_FLOW.replace('when = "samtykke"\nfilename', f'when = "{deep}"\nfilename'),
+    )
+    r = run_cli(["flyt", "sjekk", flow], timeout=60)
+    assert r.returncode != 0
+    said = r.stdout + r.stderr
+    assert "Traceback" not in said and "Intern feil" not in said
+
+
+def test_a_template_too_deep_to_compile_is_reported_not_a_crash(run_cli, tmp_path: Path) -> None:
+    deep = "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}"
+    flow = write_flow(
+        tmp_path / "flyt",
+        PROVE_FLOW,
+        templates={"prove-notat.md.j2": deep, "prove-soknad.md.j2": ""},
+    )
+    r = run_cli(["flyt", "sjekk", flow], timeout=60)
+    said = r.stdout + r.stderr
+    assert r.returncode != 0
+    assert "for mange nivåer inne i hverandre" in said and "Intern feil" not in said
+    svar = tmp_path / "svar.toml"
+    svar.write_text(PROVE_ANSWERS, encoding="utf-8")
+    r = run_cli(["start", flow, "--svar", svar], timeout=60)
+    assert r.returncode == 2
+    assert "for mange nivåer inne i hverandre" in r.stderr

@@ -198,7 +198,20 @@ def check_templates(flow: Flow) -> list[Problem]:
             if name in done:
                 continue
             done.add(name)
-            out += _check_template(flow, env, name, known, queue)
+            from .sandbox import TimeLimit, time_limit
+
+            try:
+                with time_limit(10.0):  # one bad template never hangs `flyt sjekk`
+                    out += _check_template(flow, env, name, known, queue)
+            except (TimeLimit, RecursionError, MemoryError):
+                out.append(
+                    problem(
+                        flow,
+                        f"Malen «{name}» er for stor eller har for mange nivåer inne i hverandre "
+                        "til å tolkes.",
+                        _doc_line(flow, doc),
+                    )
+                )
     return out
 
 

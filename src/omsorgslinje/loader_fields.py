@@ -131,15 +131,28 @@ def check_expression(r: Reader, source: str, key: str, n: int | None, step: str 
     from jinja2 import TemplateSyntaxError
 
     from .expr import compile_condition, syntax_message
+    from .sandbox import TimeLimit, time_limit
 
     try:
-        compile_condition(source)
+        with time_limit(COMPILE_SECONDS):  # one bad file never hangs loading or `flyt liste`
+            compile_condition(source)
     except TemplateSyntaxError as exc:
         r.problem(
             f"Ugyldig Jinja-uttrykk i «{key}»: {syntax_message(exc.message)}", r.line(key, n), step
         )
         return False
+    except (TimeLimit, RecursionError, MemoryError):
+        r.problem(
+            f"Jinja-uttrykket i «{key}» er for stort eller for dypt til å tolkes "
+            f"(stoppet etter {COMPILE_SECONDS:g} sekunder eller for mange nivåer).",
+            r.line(key, n),
+            step,
+        )
+        return False
     return True
+
+
+COMPILE_SECONDS = 5.0
 
 
 @lru_cache(maxsize=8192)

@@ -261,10 +261,18 @@ def render_template(
     except Exception as exc:  # a template is the routine owner's code: any error is theirs
         file, line = _template_line(exc)
         where = f"{file or name}:{line}" if line else (file or name)
-        detail = _undefined(exc) or (
-            syntax_message(str(exc))
-            if isinstance(exc, TemplateRuntimeError)  # an unknown test, the sandbox saying no
-            else type(exc).__name__
+        detail = (
+            _undefined(exc)
+            or (
+                "malen har for mange nivåer inne i hverandre"
+                if isinstance(exc, RecursionError)
+                else None
+            )
+            or (
+                syntax_message(str(exc))
+                if isinstance(exc, TemplateRuntimeError)  # an unknown test, the sandbox saying no
+                else type(exc).__name__
+            )
         )
         raise TemplateError(f"{where}: Malen kunne ikke fylles ut: {detail}") from None
 
