@@ -612,7 +612,7 @@ def test_police_is_a_next_step_only_when_nothing_was_done(flow):
     assert not any("112" in n["hva"] for n in next_steps(flow, answers))
     # what was done is not asked again; the leader is told once
     whats = [n["hva"] for n in next_steps(flow, answers | {"akutt_gjort": ["politi"]})]
-    assert sum("lederen din" in w for w in whats) == 1, whats
+    assert sum("nærmeste leder" in w for w in whats) == 1, whats
     assert not any(w.startswith("Kontakt barnevernstjenesten") for w in whats)
     answers["akutt_gjort"] = ["ingenting"]
     first = next_steps(flow, answers)[0]
@@ -626,7 +626,7 @@ def test_after_a_report_with_names_no_anonymous_discussion_first(flow):
         del answers[sid]
     whats = [n["hva"] for n in next_steps(flow, answers)]
     assert not any("anonymt" in w for w in whats), whats
-    assert "Orienter lederen din om saken og meldingen" in whats
+    assert "Orienter nærmeste leder om saken og meldingen" in whats
     texts = info_texts(flow, answers)
     assert "anonymt" not in texts["sit1_info"]
     assert "anonym" not in texts["drofting_info"].replace("ikke lenger en anonym", "")
@@ -765,7 +765,7 @@ def test_confidentiality_as_the_routine_says_it_and_what_sharing_means(flow):
     assert "samtalen ikke «på generelt grunnlag»" in shared
     assert "brudd på taushetsplikten" in shared
     assert any(
-        n["hva"].startswith("Avklar med lederen din om det var i orden")
+        n["hva"].startswith("Avklar med nærmeste leder om det var i orden")
         for n in next_steps(flow, answers)
     )
 

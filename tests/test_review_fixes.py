@@ -92,3 +92,11 @@ def test_a_talk_with_parents_who_must_not_know_is_held_back(flow: Any) -> None:
     assert flow.step("samtale_vent_info").level == "urgent"
     other = resolve(flow, example(flow, "melding") | {"melding_foreldre_orientert": "ja"}).path
     assert "samtale_vent_info" not in other
+
+
+def test_next_steps_in_the_journal_do_not_say_du_or_din(flow: Any) -> None:
+    import re
+
+    for name in ("akutt", "akutt-henting", "uklar-bekymring", "ber-om-hjelp", "kjent-familie"):
+        for step in next_steps(flow, example(flow, name)):
+            assert not re.search(r"\b(du|din|deg|ditt|dine)\b", step["hva"], re.I), step["hva"]
