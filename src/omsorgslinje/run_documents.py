@@ -51,7 +51,13 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
     case = Case(flow, iv.answers, date)
     if opts.parts:
         ids = [sid for sid in resolve(flow, iv.answers).path if iv.in_scope(sid)]
-        text = tomli_w.dumps(answers_document(flow, dict(iv.answers), date, ids))
+        part = answers_document(flow, dict(iv.answers), date, ids)
+        if not part["svar"]:
+            warn(
+                "Merk: delen har ingen svar (alle spørsmålene i den kan stå tomme). Svar på "
+                "dem i en terminal, eller legg svarene i en svarfil med --svar."
+            )
+        text = tomli_w.dumps(part)
         _deliver(text.encode("utf-8"), opts.out, opts.overwrite, "delsvarene", binary=False)
         return
     if opts.out_dir is not None:
