@@ -100,3 +100,28 @@ def test_next_steps_in_the_journal_do_not_say_du_or_din(flow: Any) -> None:
     for name in ("akutt", "akutt-henting", "uklar-bekymring", "ber-om-hjelp", "kjent-familie"):
         for step in next_steps(flow, example(flow, name)):
             assert not re.search(r"\b(du|din|deg|ditt|dine)\b", step["hva"], re.I), step["hva"]
+
+
+def test_a_duty_found_ticks_situation_5(flow: Any) -> None:
+    from omsorgslinje.engine import Interview, missing_required, with_defaults
+    from omsorgslinje.ui.common import as_shown
+
+    answers = example(flow, "akutt")
+    del answers["situasjon"]
+    # asked: situation 5 is ticked already, the user may add others
+    iv = Interview.start(flow, answers)
+    while iv.step is not None and iv.step.id != "situasjon":
+        iv = iv.answer(True if iv.step.type == "info" else answers.get(iv.step.id))
+    assert iv.step is not None and iv.step.id == "situasjon"
+    assert as_shown(iv, iv.step).default == ["akutt_meldeplikt"]
+    # not asked (an answers file without it): the same follows, and nothing is missing
+    completed = with_defaults(flow, answers)
+    assert completed["situasjon"] == ["akutt_meldeplikt"]
+    assert "situasjon" not in [s.id for s in missing_required(flow, completed)]
+    # no duty: nothing is ticked
+    calm = example(flow, "uklar-bekymring")
+    del calm["situasjon"]
+    iv = Interview.start(flow, calm)
+    while iv.step is not None and iv.step.id != "situasjon":
+        iv = iv.answer(True if iv.step.type == "info" else calm.get(iv.step.id))
+    assert as_shown(iv, iv.step).default is None

@@ -91,7 +91,7 @@ def with_defaults(
     flow: Flow, answers: Mapping[str, Value | None], scope: frozenset[str] | None = None
 ) -> dict[str, Value | None]:
     """Fill in the default of every step that applies and has no answer, in one pass."""
-    from .values import coerce
+    from .values import default_of
 
     context: dict[str, object] = {}
     out = dict(answers)
@@ -105,7 +105,7 @@ def with_defaults(
                 and step.asks
                 and (scope is None or step.id in scope)
             ):
-                out[step.id] = coerce(step, step.default)
+                out[step.id] = default_of(step, context)
             if out.get(step.id) is not None:
                 value = out[step.id]
         context[step.id] = value

@@ -233,7 +233,11 @@ def _step(
     if sid is None or not stype or stype not in STEP_TYPES:
         return None
     default = raw.get("default")
-    if default is not None and stype in STEP_TYPES:
+    if isinstance(default, str) and "{{" in default:
+        # a default worked out from earlier answers («{{ ... }}»): its syntax now, its value
+        # when the step is asked (a value that does not fit is then no default)
+        check_text(r, default, "default", n, sid)
+    elif default is not None and stype in STEP_TYPES:
         from .errors import InvalidValue
         from .values import coerce
 

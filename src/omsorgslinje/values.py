@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .errors import InvalidValue
 from .expr import format_date
@@ -43,6 +43,21 @@ def _real_date(value: _dt.date) -> _dt.date:
     if value.year < 1000:
         raise InvalidValue("Året må ha fire sifre, for eksempel 22.11.2026.")
     return value
+
+
+def default_of(step: Step, context: Mapping[str, object]) -> Value | None:
+    """The step's default: as written, or, when it holds `{{ ... }}`, filled in from the answers
+    so far (None when that gives nothing, or nothing the step allows)."""
+    default = step.default
+    if isinstance(default, str) and "{{" in default:
+        from .expr import render_text
+
+        try:
+            default = render_text(default, context).strip()
+            return check(step, coerce(step, default)) if default else None
+        except Exception:  # a broken default is no default; `flyt sjekk` reports its syntax
+            return None
+    return coerce(step, default) if default is not None else None
 
 
 def allowed_values(step: Step) -> str:

@@ -139,13 +139,18 @@ def wrapped(text: str, width: int) -> str:
 
 
 def as_shown(iv: Interview, step: Step) -> Step:
-    """The step with `{{ ... }}` in its prompt and help filled in from the answers so far."""
+    """The step with `{{ ... }}` in its prompt, help and default filled in from the answers so
+    far."""
     from dataclasses import replace
 
     from ..expr import render_text
+    from ..values import default_of
 
+    ctx = iv.resolution.context
+    if isinstance(step.default, str) and "{{" in step.default:
+        # a default worked out from earlier answers: its value now, or none
+        step = replace(step, default=default_of(step, ctx))
     try:
-        ctx = iv.resolution.context
         return replace(step, prompt=render_text(step.prompt, ctx), help=render_text(step.help, ctx))
     except Exception:  # a broken text is shown as written; `flyt sjekk` reports it
         return step
