@@ -54,3 +54,13 @@ def test_resuming_says_where_you_stand_not_the_introduction(spawn, flow_file, ho
     assert "Fortsetter: Prøveflyt for tester" in shown
     assert "Du fortsetter der du slapp." in shown
     assert "Dette er en prøveflyt." not in shown  # the intro was read when it started
+
+
+def test_plain_mode_keeps_urgent_panels_and_choice_help_inside_60_columns(spawn) -> None:
+    s = spawn(["oppdager", "--enkel"], dimensions=(40, 60))
+    s.expect("Skriv et nummer")
+    s.send("1\r")  # a child in danger: the urgent panel
+    s.expect("Trykk Enter for å gå videre")
+    shown = screen(s.text)
+    panel = shown[shown.index("VIKTIG:") :]
+    assert all(len(line) <= 60 for line in panel.splitlines()), panel

@@ -86,8 +86,9 @@ class PlainFrontEnd:
         if step.type == "info":
             from .common import term_width, wrapped
 
-            text = wrapped(step.prompt, min(term_width(), 100))
-            self.write(("VIKTIG: " if step.level == "urgent" else "") + text)
+            lead = "VIKTIG: " if step.level == "urgent" else ""
+            # the marker is part of the text that is wrapped, so no line runs past the edge
+            self.write(wrapped(lead + step.prompt, min(term_width(), 100)))
             line = self.read("Trykk Enter for å gå videre: ").strip()
             return _special(line) or True
         if step.type in ("select", "multiselect", "confirm"):
@@ -136,7 +137,20 @@ class PlainFrontEnd:
         for n, it in enumerate(items, 1):
             self.write(f"  {n}) {it.label}")
             if it.help:
-                self.write(f"       {' '.join(it.help.split())}")
+                import textwrap
+
+                from .common import term_width
+
+                width = min(term_width(), 100)
+                help_lines = textwrap.wrap(
+                    " ".join(it.help.split()),
+                    max(20, width),
+                    initial_indent="       ",
+                    subsequent_indent="       ",
+                    break_on_hyphens=False,
+                )
+                for line in help_lines:
+                    self.write(line)
         if current in (None, []) and step.default is not None:
             current = step.default
         if current in (None, []):
