@@ -3,6 +3,8 @@ the texts give it. Plain text, wrapped to the width given."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .contacts import NATIONAL
 from .kommune import (
     ENV,
@@ -78,3 +80,20 @@ def describe(selected: Selected, width: int = 100) -> str:
     )
     para(f"Innebygde profiler: {names}")
     return "\n".join(out) + "\n"
+
+
+def profile_reference() -> str | None:
+    """The municipality profile the texts took their contacts from, as --kommune would name it:
+    a built-in one by its id, one of the user's own by its file."""
+    from .expr import environment
+
+    contacts = environment().globals.get("kommune")
+    profile = getattr(contacts, "_profile", None)
+    if profile is None:
+        return None
+    from .kommune import find_builtin
+
+    builtin = find_builtin(profile.id)
+    if builtin is not None and (not profile.path or Path(profile.path) == builtin):
+        return str(profile.id)
+    return str(profile.path or profile.id)

@@ -322,6 +322,8 @@ def record(case: Case) -> dict[str, Any]:
     }
     if unanswered:
         out["omsorgslinje"]["ikke_besvart"] = unanswered
+    from .kommune_describe import profile_reference
+
     profile = profile_reference()
     if profile:  # a replay gives the same numbers and texts (unless --kommune says otherwise)
         out["omsorgslinje"]["kommune"] = profile
@@ -329,21 +331,6 @@ def record(case: Case) -> dict[str, Any]:
     if steps:
         out["neste_steg"] = steps
     return out
-
-
-def profile_reference() -> str | None:
-    """The municipality profile the texts took their contacts from, as --kommune would name it:
-    a built-in one by its id, one of the user's own by its file."""
-    contacts = environment().globals.get("kommune")
-    profile = getattr(contacts, "_profile", None)
-    if profile is None:
-        return None
-    from .kommune import find_builtin
-
-    builtin = find_builtin(profile.id)
-    if builtin is not None and (not profile.path or Path(profile.path) == builtin):
-        return str(profile.id)
-    return str(profile.path or profile.id)
 
 
 def render(case: Case, doc: Document, fmt: str, code_cache: BytecodeCache | None = None) -> str:
