@@ -104,6 +104,12 @@ def wrong_shapes(good: dict) -> dict[str, bytes]:
     def no_steps(e: dict) -> None:
         e["flow"]["steps"] = []
 
+    def condition_code(e: dict) -> None:
+        e["flow"]["conditions"][0][1] = ["call", "__import__", "os"]
+
+    def condition_of_another_flow(e: dict) -> None:
+        e["flow"]["conditions"][0][0] = "a == 'b'"
+
     return {
         "ikke-json": b"\x80\x04ikke json",
         "tom": b"",
@@ -115,6 +121,8 @@ def wrong_shapes(good: dict) -> dict[str, bytes]:
         "annen-fil": changed(other_file),
         "tekst-som-sannhetsverdi": changed(bool_as_text),
         "ingen-steg": changed(no_steps),
+        "betingelse-kode": changed(condition_code),
+        "betingelse-ukjent": changed(condition_of_another_flow),
     }
 
 
@@ -129,6 +137,8 @@ SHAPES = [
     "annen-fil",
     "tekst-som-sannhetsverdi",
     "ingen-steg",
+    "betingelse-kode",
+    "betingelse-ukjent",
 ]
 
 

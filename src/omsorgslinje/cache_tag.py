@@ -12,6 +12,7 @@ FORMAT = 3  # raise when what a file holds changes meaning
 # the modules whose code decides what is compiled, and how
 SOURCES = (
     "expr.py",
+    "conditions.py",
     "sandbox.py",
     "render.py",
     "cache.py",

@@ -11,8 +11,13 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .conditions import Missing
+from .conditions import evaluate as evaluate_tree
+
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
+
+    from .conditions import Tree
 
 
 MONTHS = (
@@ -110,14 +115,20 @@ def install_globals(values: Mapping[str, object]) -> None:
         environment().globals.update(values)
 
 
+# source -> tree (conditions.py) of every expression seen: made when Jinja compiles one, or
+# handed over by the shell from the checked-flow cache (learn_trees). None: not kept as data.
+_TREES: dict[str, Tree | None] = {}
+
+
 @cache
 def _expression(source: str) -> tuple[Callable[..., Any], tuple[str, ...]]:
     """An expression compiled (once per process) and the names it uses. Raises
-    jinja2.TemplateSyntaxError. Nothing is kept between runs: compiling every condition of a
-    flow costs under 10 % of a run from an answers file (README, «Hastighet»)."""
+    jinja2.TemplateSyntaxError."""
     from jinja2 import TemplateSyntaxError, nodes
     from jinja2.environment import TemplateExpression
     from jinja2.parser import Parser
+
+    from .conditions import from_jinja
 
     env = environment()
     parser = Parser(env, source, state="variable")
@@ -132,6 +143,7 @@ def _expression(source: str) -> tuple[Callable[..., Any], tuple[str, ...]]:
     # find_all yields the descendants only: a bare name (`when = "akutt"`) is the root
     found = [expr, *expr.find_all(nodes.Name)]
     names = tuple(sorted({n.name for n in found if isinstance(n, nodes.Name) and n.ctx == "load"}))
+    _TREES.setdefault(source, from_jinja(expr))
     body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
     python = env.compile(nodes.Template(body, lineno=1), raw=True)
     code = compile(python, "<betingelse>", "exec")
@@ -144,7 +156,30 @@ def compile_condition(source: str) -> Callable[..., Any]:
     return _expression(source)[0]
 
 
+def tree_of(source: str) -> Tree | None:
+    """The expression as data (conditions.py), None when it is not kept as data; raises
+    jinja2.TemplateSyntaxError."""
+    if source not in _TREES:
+        _expression(source)
+    return _TREES.get(source)
+
+
+def learn_trees(trees: Mapping[str, Tree]) -> None:
+    """Trees of expressions parsed in an earlier run (the checked-flow cache, which keeps only
+    what `tree_of` gave): evaluating them needs no Jinja."""
+    for source, tree in trees.items():
+        _TREES.setdefault(source, tree)
+
+
 def evaluate(source: str, context: Mapping[str, object]) -> bool:
+    """Whether the expression holds: as data where it can be (no Jinja, no compiling), through
+    Jinja where it cannot or where a name is not in the context (Jinja then says why)."""
+    tree = _TREES.get(source)
+    if tree is not None:
+        try:
+            return bool(evaluate_tree(tree, context))
+        except Missing:
+            pass
     return bool(compile_condition(source)(**context))
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .cache import FLOW, DiskCache
+from .conditions import Tree, is_tree
+from .expr import learn_trees, tree_of
 from .model import STEP_TYPES, Action, Choice, Document, Flow, Step, Validation
 
 PREFIX = FLOW
@@ -39,11 +41,22 @@ def _plain_default(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, _SCALARS) for v in value)
 
 
+def condition_sources(flow: Flow) -> list[str]:
+    """Every `when` and `if` expression of the flow, each once, in the file's order."""
+    found = [s.when for s in flow.steps] + [a.condition for s in flow.steps for a in s.actions]
+    found += [d.when for d in flow.documents]
+    return list(dict.fromkeys(x for x in found if x))
+
+
 def to_data(flow: Flow) -> dict[str, Any] | None:
     """The flow as JSON data; None when a value would not come back exactly the same."""
     if not all(_plain_default(s.default) for s in flow.steps):
         return None
     return {
+        # the conditions as data (conditions.py): a run from here needs no Jinja to ask
+        "conditions": [
+            [source, tree] for source in condition_sources(flow) if (tree := tree_of(source))
+        ],
         "id": flow.id,
         "title": flow.title,
         "version": flow.version,
@@ -191,7 +204,21 @@ STEP_FIELDS = {
     "previous_values",
 }
 FLOW_FIELDS = {"id", "title", "version", "source", "description", "intro", "glossary"}
-FLOW_FIELDS |= {"documents", "steps"}
+FLOW_FIELDS |= {"documents", "steps", "conditions"}
+
+
+def trees_from_data(raw: Any, flow: Flow) -> dict[str, Tree]:
+    """The conditions' trees to_data wrote, each checked; raises Shape on anything else."""
+    if not isinstance(raw, dict):
+        raise Shape
+    sources = set(condition_sources(flow))
+    trees: dict[str, Tree] = {}
+    for pair in _list(raw.get("conditions")):
+        source, tree = _list(pair, 2)
+        if _str(source) not in sources or source in trees or not is_tree(tree):
+            raise Shape
+        trees[source] = tree
+    return trees
 
 
 def from_data(raw: Any, path: str) -> Flow:
@@ -246,7 +273,9 @@ def load_flow(path: Path, store: DiskCache | None) -> Flow:
                 and entry.get("tag") == store.tag
                 and entry.get("sha256") == checksum
             ):
-                return from_data(entry.get("flow"), str(path))
+                cached_flow = from_data(entry.get("flow"), str(path))
+                learn_trees(trees_from_data(entry.get("flow"), cached_flow))
+                return cached_flow
         except (ValueError, Shape, TypeError, RecursionError):
             pass  # not what this code writes: load, check and write it anew
     flow = _checked(path, data)
