@@ -33,6 +33,12 @@ def test_every_condition_of_the_shipped_flows_is_kept_as_data(path: Path) -> Non
     kept = json.loads(json.dumps(data["conditions"]))
     assert [source for source, _ in kept] == sources
     assert all(conditions.is_tree(tree) for _, tree in kept)
+    # texts: those without a filter or a call to the municipality profile
+    texts = json.loads(json.dumps(data["texts"]))
+    assert texts
+    assert all(conditions.is_text_tree(tree) for _, tree in texts)
+    left = [s for s in flow_cache.text_sources(flow) if s not in dict(texts)]
+    assert all(("|" in s or "kommune." in s) for s in left), left
 
 
 def jinja(source: str, context: dict[str, Any]) -> Any:
@@ -80,7 +86,45 @@ def expressions(depth: int = 3) -> st.SearchStrategy[str]:
         ).map(lambda t: "(" + t[0] + "".join(f" {op} {e}" for op, e in t[1]) + ")"),
         seq.map(lambda items: "[" + ", ".join(items) + "]"),
         seq.map(lambda items: "(" + "".join(f"{i}, " for i in items) + ")" if items else "()"),
+        st.tuples(sub, sub, sub).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
     )
+
+
+def outputs() -> st.SearchStrategy[str]:
+    """`{{ e }}`, and `{{ e if t }}` (no else: Jinja prints nothing when t is false)."""
+    return st.one_of(
+        expressions(2).map(lambda e: "{{ " + e + " }}"),
+        st.tuples(expressions(1), expressions(1)).map(
+            lambda t: "{{ " + f"{t[0]} if {t[1]}" + " }}"
+        ),
+    )
+
+
+def texts(depth: int = 2) -> st.SearchStrategy[str]:
+    words = st.sampled_from(["", "Ring ", " i dag", "\n- ", "  ", "æøå "])
+    out = outputs()
+    if depth == 0:
+        part = st.one_of(words, out)
+    else:
+        inner = texts(depth - 1)
+        block = st.tuples(
+            expressions(1),
+            inner,
+            st.lists(st.tuples(expressions(1), inner), max_size=2),
+            st.none() | inner,
+        ).map(
+            lambda t: (
+                "{% if "
+                + t[0]
+                + " %}"
+                + t[1]
+                + "".join("{% elif " + e + " %}" + b for e, b in t[2])
+                + ("" if t[3] is None else "{% else %}" + t[3])
+                + "{% endif %}"
+            )
+        )
+        part = st.one_of(words, out, block)
+    return st.lists(part, max_size=4).map("".join)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,6 +140,47 @@ def test_a_tree_gives_jinjas_answer(source: str, context: dict[str, Any]) -> Non
     assert outcome(expr.evaluate, source, context) == outcome(jinja, source, context)
 
 
+def jinja_text(source: str, context: dict[str, Any]) -> str:
+    return str(expr.environment().from_string(source).render(**context))
+
+
+def rendered(fn: Any, *args: Any) -> tuple[str, Any]:
+    try:
+        return ("tekst", fn(*args))
+    except Exception as exc:
+        return ("feil", type(exc).__name__)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    source=texts().map(lambda t: t + "{{ a }}"),
+    context=st.dictionaries(st.sampled_from(NAMES), VALUES, max_size=len(NAMES)),
+)
+def test_a_text_tree_gives_jinjas_text(source: str, context: dict[str, Any]) -> None:
+    tree = expr.text_tree_of(source)
+    assert tree is not None, source
+    assert conditions.is_text_tree(json.loads(json.dumps(tree)))
+    assert rendered(expr.render_text, source, context) == rendered(jinja_text, source, context)
+    assert rendered(conditions.render, tree, context) in (
+        rendered(jinja_text, source, context),
+        ("feil", "Missing"),
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ a | dato }}",  # a filter
+        "{{ kommune.ring('legevakt') }}",  # a call
+        "{% for x in a %}{{ x }}{% endfor %}",  # a loop
+        "{{ (a if b) == c }}",  # an if without else, not printed at once
+        "{% set x = 1 %}{{ x }}",
+    ],
+)
+def test_a_text_not_kept_as_data_goes_to_jinja(source: str) -> None:
+    assert expr.text_tree_of(source) is None
+
+
 @pytest.mark.parametrize(
     "source",
     [
@@ -104,7 +189,7 @@ def test_a_tree_gives_jinjas_answer(source: str, context: dict[str, Any]) -> Non
         "kommune.ring('x')",  # an attribute and a call
         "a[0] == 'x'",  # an item
         "a ~ 'x'",  # an operator that is not a comparison
-        "'x' if a else 'y'",
+        "'x' if a",  # an if without else
     ],
 )
 def test_what_is_not_kept_as_data_goes_to_jinja(source: str) -> None:
@@ -134,10 +219,29 @@ def test_a_missing_name_is_jinjas_error() -> None:
         ["tuple", ["name", "a"]],
         ["not", ["not"] * 3],
         ["not"] * 100,
+        ["cond", ["name", "a"], ["name", "b"]],
     ],
 )
 def test_data_that_is_not_a_tree_is_refused(raw: Any) -> None:
     assert not conditions.is_tree(raw)
+    assert not conditions.is_text_tree(["text", [["out", raw]]])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        ["text"],
+        ["text", "ord"],
+        ["text", [1]],
+        ["text", [["kode", "x"]]],
+        ["text", [["if", [], []]]],
+        ["text", [["if", [[["name", "a"], "ord"]], []]]],
+        ["text", [["if", [[["name", "a"], []]]]]],
+        ["tekst", []],
+    ],
+)
+def test_data_that_is_not_a_text_tree_is_refused(raw: Any) -> None:
+    assert not conditions.is_text_tree(raw)
 
 
 def test_a_run_from_the_cache_asks_without_jinja(tmp_path: Path) -> None:

@@ -110,6 +110,9 @@ def wrong_shapes(good: dict) -> dict[str, bytes]:
     def condition_of_another_flow(e: dict) -> None:
         e["flow"]["conditions"][0][0] = "a == 'b'"
 
+    def text_code(e: dict) -> None:
+        e["flow"]["texts"][0][1] = ["text", [["out", ["call", "open", "/etc/passwd"]]]]
+
     return {
         "ikke-json": b"\x80\x04ikke json",
         "tom": b"",
@@ -123,6 +126,7 @@ def wrong_shapes(good: dict) -> dict[str, bytes]:
         "ingen-steg": changed(no_steps),
         "betingelse-kode": changed(condition_code),
         "betingelse-ukjent": changed(condition_of_another_flow),
+        "tekst-kode": changed(text_code),
     }
 
 
@@ -139,6 +143,7 @@ SHAPES = [
     "ingen-steg",
     "betingelse-kode",
     "betingelse-ukjent",
+    "tekst-kode",
 ]
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .conditions import Missing
 from .conditions import evaluate as evaluate_tree
+from .conditions import render as render_tree
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -183,15 +184,47 @@ def evaluate(source: str, context: Mapping[str, object]) -> bool:
     return bool(compile_condition(source)(**context))
 
 
+# source -> tree of every short text seen with `{`, as _TREES for expressions
+_TEXT_TREES: dict[str, Tree | None] = {}
+
+
 @cache
 def _compile_text(source: str) -> Any:
-    return environment().from_string(source)
+    from .conditions import text_from_jinja
+
+    env = environment()
+    parsed = env.parse(source)
+    _TEXT_TREES.setdefault(source, text_from_jinja(parsed))
+    return env.from_string(parsed)
+
+
+def text_tree_of(source: str) -> Tree | None:
+    """A short text as data (conditions.py), None when it is not kept as data; raises
+    jinja2.TemplateSyntaxError."""
+    if source not in _TEXT_TREES:
+        from .conditions import text_from_jinja
+
+        _TEXT_TREES[source] = text_from_jinja(environment().parse(source))
+    return _TEXT_TREES[source]
+
+
+def learn_text_trees(trees: Mapping[str, Tree]) -> None:
+    """Trees of texts parsed in an earlier run (the checked-flow cache)."""
+    for source, tree in trees.items():
+        _TEXT_TREES.setdefault(source, tree)
 
 
 def render_text(source: str, context: Mapping[str, object]) -> str:
-    """Render a short text (an action, a default) that may hold `{{ ... }}`."""
+    """Render a short text (an action, a default) that may hold `{{ ... }}`: as data where it
+    can be, through Jinja where it cannot or where a name is not in the context."""
     if "{" not in source:
         return source
+    tree = _TEXT_TREES.get(source)
+    if tree is not None:
+        try:
+            return render_tree(tree, context)
+        except Missing:
+            pass
     return str(_compile_text(source).render(**context))
 
 

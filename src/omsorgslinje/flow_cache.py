@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .cache import FLOW, DiskCache
-from .conditions import Tree, is_tree
-from .expr import learn_trees, tree_of
+from .conditions import Tree, is_text_tree, is_tree
+from .expr import learn_text_trees, learn_trees, text_tree_of, tree_of
 from .model import STEP_TYPES, Action, Choice, Document, Flow, Step, Validation
 
 PREFIX = FLOW
@@ -48,6 +48,15 @@ def condition_sources(flow: Flow) -> list[str]:
     return list(dict.fromkeys(x for x in found if x))
 
 
+def text_sources(flow: Flow) -> list[str]:
+    """Every text of the flow with `{{ … }}` or `{% … %}` that is filled in while it runs."""
+    found: list[object] = []
+    for s in flow.steps:
+        found += [s.prompt, s.help, s.default]
+        found += [x for a in s.actions for x in (a.what, a.who, a.when)]
+    return list(dict.fromkeys(x for x in found if isinstance(x, str) and "{" in x))
+
+
 def to_data(flow: Flow) -> dict[str, Any] | None:
     """The flow as JSON data; None when a value would not come back exactly the same."""
     if not all(_plain_default(s.default) for s in flow.steps):
@@ -56,6 +65,9 @@ def to_data(flow: Flow) -> dict[str, Any] | None:
         # the conditions as data (conditions.py): a run from here needs no Jinja to ask
         "conditions": [
             [source, tree] for source in condition_sources(flow) if (tree := tree_of(source))
+        ],
+        "texts": [
+            [source, tree] for source in text_sources(flow) if (tree := text_tree_of(source))
         ],
         "id": flow.id,
         "title": flow.title,
@@ -204,18 +216,22 @@ STEP_FIELDS = {
     "previous_values",
 }
 FLOW_FIELDS = {"id", "title", "version", "source", "description", "intro", "glossary"}
-FLOW_FIELDS |= {"documents", "steps", "conditions"}
+FLOW_FIELDS |= {"documents", "steps", "conditions", "texts"}
 
 
-def trees_from_data(raw: Any, flow: Flow) -> dict[str, Tree]:
-    """The conditions' trees to_data wrote, each checked; raises Shape on anything else."""
+def trees_from_data(raw: Any, flow: Flow, key: str) -> dict[str, Tree]:
+    """The trees of the conditions («conditions») or texts («texts») to_data wrote, each
+    checked; raises Shape on anything else."""
     if not isinstance(raw, dict):
         raise Shape
-    sources = set(condition_sources(flow))
+    texts = key == "texts"
+    sources = set(text_sources(flow) if texts else condition_sources(flow))
     trees: dict[str, Tree] = {}
-    for pair in _list(raw.get("conditions")):
+    for pair in _list(raw.get(key)):
         source, tree = _list(pair, 2)
-        if _str(source) not in sources or source in trees or not is_tree(tree):
+        if _str(source) not in sources or source in trees:
+            raise Shape
+        if not (is_text_tree(tree) if texts else is_tree(tree)):
             raise Shape
         trees[source] = tree
     return trees
@@ -274,7 +290,8 @@ def load_flow(path: Path, store: DiskCache | None) -> Flow:
                 and entry.get("sha256") == checksum
             ):
                 cached_flow = from_data(entry.get("flow"), str(path))
-                learn_trees(trees_from_data(entry.get("flow"), cached_flow))
+                learn_trees(trees_from_data(entry.get("flow"), cached_flow, "conditions"))
+                learn_text_trees(trees_from_data(entry.get("flow"), cached_flow, "texts"))
                 return cached_flow
         except (ValueError, Shape, TypeError, RecursionError):
             pass  # not what this code writes: load, check and write it anew
