@@ -41,6 +41,7 @@ from .model import (
     Step,
     StepType,
     Validation,
+    safe_filename,
 )
 from .toml_text import read_toml
 
@@ -109,16 +110,6 @@ def _documents(r: Reader, flow_table: Mapping[str, Any]) -> tuple[Document, ...]
             first.name, first.template, first.title, True, first.when, first.filename
         )
     return tuple(docs)
-
-
-def safe_filename(name: str) -> bool:
-    """A file name that stays inside the folder it is written to (--ut-mappe)."""
-    return (
-        bool(name.strip())
-        and not name.startswith(".")
-        and not any(c in name for c in "/\\:\x00")
-        and name not in (".", "..")
-    )
 
 
 def _step(

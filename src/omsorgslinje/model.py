@@ -204,3 +204,13 @@ class Flow:
         for s in self.steps:
             seen.setdefault(s.section, None)
         return tuple(seen)
+
+
+def safe_filename(name: str) -> bool:
+    """A file name that stays inside the folder it is written to (--ut-mappe)."""
+    return (
+        bool(name.strip())
+        and not name.startswith(".")
+        and not any(c in name for c in "/\\:\x00")
+        and name not in (".", "..")
+    )

@@ -16,8 +16,7 @@ from .answers import answers_document
 from .documents import all_documents, case_documents, find_document, render_bytes
 from .engine import Interview, resolve
 from .errors import UsageError
-from .loader import safe_filename
-from .model import Document, Flow
+from .model import Document, Flow, safe_filename
 from .output import write_private_bytes, write_stdout
 from .records import has_own_record
 from .render import Case, render
