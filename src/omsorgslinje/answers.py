@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from .errors import AnswersError, InvalidValue
+from .fastclass import dataclass
 from .model import Flow
 from .toml_text import LineIndex, read_toml
 from .values import Value, allowed_values, check, coerce, display

@@ -11,10 +11,10 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
+from .fastclass import dataclass
 from .model import Document, Flow, Step
 from .toml_text import LineIndex
 

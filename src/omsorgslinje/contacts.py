@@ -13,10 +13,11 @@ has none, the text says where to find it; it never makes one up.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from .errors import OmsorgslinjeError
+from .fastclass import dataclass
 
 if TYPE_CHECKING:
     import datetime as _dt

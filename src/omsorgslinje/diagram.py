@@ -8,8 +8,9 @@ condition on the arrow into it, and an arrow «ellers» past it. Info steps and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from .fastclass import dataclass
 from .model import Flow, Step
 
 FORMATS = ("tekst", "mermaid", "dot")

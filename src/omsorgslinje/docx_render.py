@@ -17,8 +17,10 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
+
+from .fastclass import dataclass
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument

@@ -12,11 +12,12 @@ import datetime as _dt
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import OmsorgslinjeError
+from .fastclass import dataclass
 
 if TYPE_CHECKING:
     from .values import Value

@@ -7,13 +7,14 @@ longer has or accepts (by step id, never the answer).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .draft_file import Draft, now
 from .drafts import DraftStore
 from .errors import InvalidValue, WriteError
+from .fastclass import dataclass
 
 if TYPE_CHECKING:
     from .engine import Interview

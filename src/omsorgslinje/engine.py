@@ -11,12 +11,13 @@ empty" (an optional step that was skipped).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cached_property
 from types import MappingProxyType
 
 from .errors import FlowError, Problem
 from .expr import evaluate
+from .fastclass import dataclass
 from .model import Flow, Step
 from .values import Value, parse
 

@@ -6,7 +6,8 @@ Only the command line layer turns them into output. Messages never contain answe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .fastclass import dataclass
 
 # Control characters (but newline and tab) shown, never sent: an escape sequence in a file name,
 # a key or a flow's text must not redraw the terminal, set its title or fill its clipboard.

@@ -18,13 +18,13 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .contacts import KNOWN, NATIONAL, Contact, Contacts, Profile
 from .errors import OmsorgslinjeError, Problem
+from .fastclass import dataclass
 from .toml_text import LineIndex, read_toml
 
 SCHEMA_PATH = Path(__file__).with_name("kommune_schema.json")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
 from .errors import Problem
+from .fastclass import dataclass
 from .toml_text import LineIndex
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")

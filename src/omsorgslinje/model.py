@@ -8,8 +8,10 @@ the note lists when the step applies.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal, TypeVar
+
+from .fastclass import dataclass
 
 V = TypeVar("V")
 

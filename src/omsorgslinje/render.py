@@ -11,7 +11,6 @@ import datetime as _dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from . import __version__
 from .engine import Resolution, resolve
 from .errors import FlowError, OmsorgslinjeError, Problem, TemplateError, UsageError
 from .expr import environment, evaluate, render_text, syntax_message
+from .fastclass import dataclass
 from .model import Document, Flow
 from .values import NOT_ANSWERED, Value, display
 

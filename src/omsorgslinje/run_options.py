@@ -11,11 +11,12 @@ import datetime as _dt
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
+from .fastclass import dataclass
 from .model import DOCUMENT_FORMATS, Flow
 
 if TYPE_CHECKING:

@@ -9,11 +9,12 @@ and `flyt sjekk`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
+from .fastclass import dataclass
 
 if TYPE_CHECKING:
     import tomllib

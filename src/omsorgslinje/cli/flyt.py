@@ -6,12 +6,12 @@ Registered in cli/__init__.py with one line. Imports stay inside the commands (s
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..fastclass import dataclass
 from . import options as o
 
 flyt_app = o.command_group(

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from ..fastclass import dataclass
 from .common import BACK, HELP
 
 GLOSSARY = "\x00ordliste"

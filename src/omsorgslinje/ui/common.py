@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..engine import Interview
+from ..fastclass import dataclass
 from ..model import Step
 from ..values import display
 
