@@ -106,7 +106,7 @@ def test_as_the_standard_library(frozen: bool, name: str) -> None:
 def test_a_default_before_a_field_without_one_is_refused_as_there() -> None:
     class Wrong:
         a: int = 1
-        b: int  # type: ignore[misc]
+        b: int
 
     with pytest.raises(TypeError):
         dataclasses.dataclass(Wrong)
