@@ -114,3 +114,42 @@ def test_temporary_files_of_a_killed_autosave_are_removed(run_cli, home, flow_fi
     r = run_cli(["utkast", "liste"])
     assert r.returncode == 0, r.stderr
     assert not stale.exists()
+
+
+def test_a_folder_is_written_all_or_none(tmp_path: Path) -> None:
+    """`--ut-mappe`: if one file cannot be written, none is; no temporary file stays."""
+    from omsorgslinje.errors import WriteError
+    from omsorgslinje.output import write_private_files
+
+    out = tmp_path / "ut"
+    out.mkdir()
+    (out / "b.md").write_text("fra før\n", encoding="utf-8")
+    files = [(out / "a.md", b"a\n"), (out / "b.md", b"b\n"), (out / "c.md", b"c\n")]
+    with pytest.raises(WriteError, match="finnes fra før"):
+        write_private_files(files, overwrite=False)
+    assert sorted(p.name for p in out.iterdir()) == ["b.md"]
+    assert (out / "b.md").read_text(encoding="utf-8") == "fra før\n"
+    (out / "c.md").mkdir()  # a folder where a file should go: refused before anything is written
+    with pytest.raises(WriteError, match="mappe"):
+        write_private_files(files, overwrite=True)
+    assert sorted(p.name for p in out.iterdir()) == ["b.md", "c.md"]
+    (out / "c.md").rmdir()
+    write_private_files(files, overwrite=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == dict((p.name, d) for p, d in files)
+    assert all(mode(p) == 0o600 for p in out.iterdir())
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_a_folder_that_cannot_be_written_gets_nothing(tmp_path: Path) -> None:
+    from omsorgslinje.errors import WriteError
+    from omsorgslinje.output import write_private_files
+
+    out = tmp_path / "ut"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        with pytest.raises(WriteError, match="Kunne ikke skrive"):
+            write_private_files([(out / "a.md", b"a")], overwrite=True)
+        assert list(out.iterdir()) == []
+    finally:
+        out.chmod(0o700)

@@ -112,8 +112,80 @@ def write_private_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> N
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    _sync_folder(directory)
+
+
+def write_private_files(files: list[tuple[Path, bytes]], *, overwrite: bool) -> None:
+    """Write several files, all or none as far as the file system allows: every file is
+    written and flushed beside its target first, then all are renamed into place, and each
+    folder is flushed once (not once a file). If a write fails, nothing is renamed; if a rename
+    fails, the files this call created are removed again. Raises WriteError (exit code 1)."""
+    regular: list[tuple[Path, bytes]] = []
+    special: list[tuple[Path, bytes]] = []
+    for path, data in files:
+        path = Path(path)
+        if path.is_dir():
+            raise WriteError(f"Kunne ikke skrive {path}: stien er en mappe.")
+        (special if path.exists() and not path.is_file() else regular).append((path, data))
+    staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []
+    current = Path(".")
+    try:
+        for current, data in regular:
+            if not overwrite and current.exists():
+                raise FileExistsError(errno.EEXIST, "exists", str(current))
+            staged.append((_staged(current, data), current))
+        for tmp, current in staged:
+            existed = current.exists()
+            if not overwrite and existed:
+                raise FileExistsError(errno.EEXIST, "exists", str(current))
+            os.replace(tmp, current)
+            if not existed:
+                created.append(current)
+    except BaseException as exc:
+        for tmp, _ in staged:  # those renamed already are gone under this name
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        for path in created:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        if isinstance(exc, FileExistsError):
+            raise WriteError(
+                f"Filen {current} finnes fra før. Bruk --overskriv for å erstatte den."
+            ) from None
+        if isinstance(exc, OSError):
+            raise WriteError(f"Kunne ikke skrive {current}: {reason(exc)}.") from None
+        raise
+    for folder in dict.fromkeys(path.parent for _, path in staged):
+        _sync_folder(folder)
+    for path, data in special:  # a device or a pipe (/dev/null): written straight to it
+        write_private_bytes(path, data, overwrite=overwrite)
+
+
+def _staged(path: Path, data: bytes) -> Path:
+    """`data` in a new private temporary file beside `path`, flushed to disk; its path."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, name = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}-", suffix=TEMP_SUFFIX, dir=directory
+    )
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
+
+
+def _sync_folder(directory: Path) -> None:
     with contextlib.suppress(OSError):
-        dfd = os.open(directory, os.O_RDONLY)
+        dfd = os.open(directory if str(directory) else ".", os.O_RDONLY)
         try:
             os.fsync(dfd)
         finally:

@@ -8,7 +8,6 @@ text, and never goes to a terminal.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from .documents import all_documents, case_documents, find_document, render_byte
 from .engine import Interview, resolve
 from .errors import UsageError
 from .model import Document, Flow, safe_filename
-from .output import write_private_bytes, write_stdout
+from .output import write_private_bytes, write_private_files, write_stdout
 from .records import has_own_record
 from .render import Case, render
 from .run_options import RunOptions
@@ -92,37 +91,13 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
                 texts.append((text_path, render_bytes(case, doc, "txt", template_cache(warn))))
         record = opts.out_dir / f"{flow.id}-svar.toml"
         texts.append((record, render(case, flow.primary_document, "toml").encode("utf-8")))
-        _write_all(texts, opts.overwrite)
+        write_private_files(texts, overwrite=opts.overwrite)
         for path, _ in texts:
             say(f"Skrev {path}")
         return
     doc = pick_document(case, opts.document)
     data = render_bytes(case, doc, opts.fmt, template_cache(warn))
     _deliver(data, opts.out, opts.overwrite, doc.title, binary=opts.fmt in BINARY_FORMATS)
-
-
-def _write_all(texts: list[tuple[Path, bytes]], overwrite: bool) -> None:
-    """Write every file, or none: on failure, files this run created are removed again."""
-    from .errors import WriteError
-
-    if not overwrite:
-        for path, _ in texts:
-            if path.exists():
-                raise WriteError(
-                    f"Filen {path} finnes fra før. Bruk --overskriv for å erstatte den."
-                )
-    created: list[Path] = []
-    try:
-        for path, text in texts:
-            existed = path.exists()
-            write_private_bytes(path, text, overwrite=overwrite)
-            if not existed:
-                created.append(path)
-    except BaseException:
-        for path in created:
-            with contextlib.suppress(OSError):
-                path.unlink()
-        raise
 
 
 def _deliver(data: bytes, out: Path | None, overwrite: bool, what: str, binary: bool) -> None:
