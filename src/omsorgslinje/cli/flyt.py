@@ -16,10 +16,7 @@ from . import options as o
 
 flyt_app = o.command_group(
     "flyt",
-    (
-        "For deg som eier en rutine: se hvilke flyter som finnes, sjekk en flytfil, vis flyten "
-        "som diagram, og skriv ut skjemaet for flytformatet. Se docs/flows.md."
-    ),
+    "For rutineeiere: list, sjekk og vis flyter; skjemaet.",
 )
 
 

@@ -15,11 +15,7 @@ from . import options as o
 
 kommune_app = o.command_group(
     "kommune",
-    (
-        "Kommuneprofilen: kommunens egne telefonnumre, adresser og åpningstider for tjenestene "
-        "rutinene viser til. Se hvilken profil som gjelder, sjekk en profilfil, og skriv ut "
-        "skjemaet. Se docs/kommune.md."
-    ),
+    "Kommuneprofilen med kommunens telefonnumre: vis, lag, sjekk.",
 )
 
 

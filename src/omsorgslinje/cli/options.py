@@ -28,6 +28,12 @@ def command_group(name: str, help: str, **extra: Any) -> typer.Typer:
     )
 
 
+def single_command() -> typer.Typer:
+    """A Typer for one command of the top-level group, with the top level's settings that
+    reach a command: click's plain help (no rich), no completion options of its own."""
+    return typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
+
+
 SvarOpt = Annotated[
     list[Path] | None,
     typer.Option(

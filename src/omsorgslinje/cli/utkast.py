@@ -10,11 +10,7 @@ from . import options as o
 
 utkast_app = o.command_group(
     "utkast",
-    (
-        "Utkast: svarene lagres etter hvert svar, så ingenting går tapt om du blir avbrutt. "
-        "Utkastet slettes når dokumentene er skrevet, og utkast eldre enn 14 dager slettes "
-        "ved neste start (OMSORGSLINJE_UTKAST_DAGER eller [utkast] dager i config.toml)."
-    ),
+    "Lagrede svar: vis, fortsett eller slett utkast.",
 )
 
 
