@@ -5,9 +5,9 @@ Errors become messages and exit codes in `__main__.main`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from inspect import Parameter, Signature
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import click
@@ -113,9 +113,7 @@ def _run(flow: str, given: dict[str, Any]) -> None:
     raise typer.Exit(run_flow(flow, opts))
 
 
-def _run_command(
-    name: str, help_text: str, short: str, flow_id: str | None = None
-) -> typer.Typer:
+def _run_command(name: str, help_text: str, short: str, flow_id: str | None = None) -> typer.Typer:
     """A command that runs `flow_id`, or, without one, the flow its FLYT argument names.
 
     Every such command has the same options (RUN_OPTIONS): Typer reads them from the
