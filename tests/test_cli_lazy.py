@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 FULL_CASE = Path(__file__).resolve().parent.parent / "examples" / "henvisning-full.toml"
 
@@ -27,7 +28,7 @@ print(json.dumps({
 """
 
 
-def _probe(args: list[str], env: dict[str, str]) -> tuple[dict[str, object], str]:
+def _probe(args: list[str], env: dict[str, str]) -> tuple[dict[str, Any], str]:
     r = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         env=env,
