@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import secrets
 import stat
 import time
 from collections.abc import Callable
@@ -187,7 +186,7 @@ class DiskCache:
         """Write a file atomically (0600); a cache that cannot be written is no error."""
         if self._fd is None:
             return
-        tmp = f".{name}.{secrets.token_hex(6)}.tmp"
+        tmp = f".{name}.{os.urandom(6).hex()}.tmp"
         try:
             fd = os.open(
                 tmp,

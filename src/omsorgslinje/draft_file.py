@@ -9,8 +9,8 @@ store in `drafts.py` reads and writes them).
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import field
 from pathlib import Path
@@ -70,7 +70,7 @@ def new_id(flow_id: str, when: _dt.datetime | None = None) -> str:
     """A short, readable id: `oppdager-20261122-1103-ab12`."""
     when = when or now()
     base = re.sub(r"[^a-z0-9_-]+", "-", flow_id.lower()).strip("-") or "utkast"
-    return f"{base}-{when:%Y%m%d-%H%M}-{secrets.token_hex(2)}"
+    return f"{base}-{when:%Y%m%d-%H%M}-{os.urandom(2).hex()}"
 
 
 # -- (de)serialising ---------------------------------------------------------------------------

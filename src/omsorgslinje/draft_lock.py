@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from pathlib import Path
 
 from .draft_file import DraftError
@@ -53,7 +52,7 @@ class DraftLock:
     def __init__(self, directory: Path, draft_id: str) -> None:
         self.path = lock_path(directory, draft_id)
         self.draft_id = draft_id
-        self.token = f"{os.getpid()}:{secrets.token_hex(8)}"
+        self.token = f"{os.getpid()}:{os.urandom(8).hex()}"
         self.written = False
 
     def check(self, take_over: bool = False) -> None:
