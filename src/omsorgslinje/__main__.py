@@ -1,4 +1,4 @@
-"""Entry point: `omsorgslinje` and `python -m omsorgslinje`.
+"""Entry point: `omsorgslinje` and `python -m omsorgslinje` (`run`; tests call `main`).
 
 Turns every error into a short Norwegian message and an exit code; never a traceback, never
 an answer in a message.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from typing import NoReturn
 
 
 def _interrupted_while_starting(signum: int, frame: object) -> None:
@@ -120,6 +121,49 @@ def _reopen_closed_stdout() -> None:
 
     output.STDOUT_CLOSED = True
     sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+
+
+def run() -> NoReturn:
+    """The console script and `python -m omsorgslinje`: `main`, then a fast exit."""
+    _exit(main())
+
+
+def _exit(code: int) -> NoReturn:
+    """End the process with `code`, skipping the interpreter's teardown when nothing needs it.
+
+    The teardown frees every module and object one by one: 15–20 ms of a replay, for nothing.
+    By the time `main` returns, every file the tool writes has been written, synced and closed
+    (output.py works on file descriptors, never a buffered file), the cache folder is closed
+    (`_close_cache`), a draft's lock is released (run.py) and standard out is flushed (`main`,
+    with exit code 1 and a message when that fails). What is left is flushed here. When anything
+    else could still need the teardown (an exit handler: `atexit`, `weakref.finalize`, `tempfile`,
+    logging after python-docx; a thread that is not a daemon) or a flush fails, the ordinary exit
+    runs instead, as before.
+    """
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    if _teardown_needed():
+        sys.exit(code)
+    os._exit(code)
+
+
+def _teardown_needed() -> bool:
+    """An exit handler registered, or a thread the interpreter would wait for."""
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        main_thread = threading.main_thread()
+        for thread in threading.enumerate():
+            if thread is not main_thread and not thread.daemon and thread.is_alive():
+                return True
+    import atexit
+
+    # CPython's count of registered exit handlers; where it is missing, assume there are some
+    count = getattr(atexit, "_ncallbacks", None)
+    return count is None or count() > 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -276,4 +320,4 @@ def _draft_note(exc: BaseException) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
