@@ -24,6 +24,7 @@ print(json.dumps({
     "built": sorted(group.commands),
     "listed": group.list_commands(None),
     "modules": sorted(m for m in sys.modules if m.startswith("omsorgslinje.cli.")),
+    "stored_help": "omsorgslinje._help" in sys.modules,
 }), file=sys.stderr)
 """
 
@@ -52,6 +53,7 @@ def test_a_replay_builds_only_its_own_command(cli_env: dict[str, str]) -> None:
     assert seen["built"] == ["henvisning"]
     assert seen["listed"] == ALL  # the group still knows every command, in the help's order
     assert seen["modules"] == ["omsorgslinje.cli.options"]  # no group module (flyt, utkast, ...)
+    assert not seen["stored_help"]  # nor the stored top-level help
 
 
 def test_a_group_command_builds_its_group_only(cli_env: dict[str, str]) -> None:

@@ -83,6 +83,8 @@ def _fast_path(args: list[str]) -> int | None:
 
         write_stdout(f"omsorgslinje {__version__}\n")
         return 0
+    if len(args) > 1 or (args and not args[0].startswith("-")):
+        return None  # a command: no need for the stored help (nor its module)
     from ._help import HELP_ARGS, stored
 
     if tuple(args) in HELP_ARGS:
