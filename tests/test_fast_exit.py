@@ -118,3 +118,23 @@ def test_the_console_script_and_python_m_end_the_same_way(
         r = subprocess.run(argv, env=cli_env, capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, r.stderr
         assert r.stdout.startswith("# ")
+
+
+def test_with_logging_imported_its_shutdown_runs_and_the_exit_stays_fast(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    # python-docx imports logging, which registers its `shutdown` as an exit handler; a handler
+    # with something buffered must still be flushed: here one that writes only when flushed
+    extra = (
+        "import logging\n"
+        "class Held(logging.Handler):\n"
+        "    def emit(self, record): self.held = record.getMessage()\n"
+        "    def flush(self): os.write(2, ('[' + getattr(self, 'held', '') + ']').encode())\n"
+        "logging.getLogger('x').addHandler(Held())\n"
+        "logging.getLogger('x').warning('logget')"
+    )
+    r = _probe([*REPLAY, "--ut-mappe", str(tmp_path / "sak"), "-f", "docx"], cli_env, extra)
+    assert r.returncode == 0, r.stderr
+    assert "[logget]" in r.stderr
+    assert "[teardown]" not in r.stderr
+    assert (tmp_path / "sak" / "sekundaerhenvisning.docx").stat().st_size > 0

@@ -138,9 +138,9 @@ def _exit(code: int) -> NoReturn:
     (output.py works on file descriptors, never a buffered file), the cache folder is closed
     (`_close_cache`), a draft's lock is released (run.py) and standard out is flushed (`main`,
     with exit code 1 and a message when that fails). What is left is flushed here. When anything
-    else could still need the teardown (an exit handler: `atexit`, `weakref.finalize`, `tempfile`,
-    logging after python-docx; a thread that is not a daemon) or a flush fails, the ordinary exit
-    runs instead, as before.
+    else could still need the teardown (an exit handler: `atexit`, `weakref.finalize`, `tempfile`;
+    a thread that is not a daemon) or a flush fails, the ordinary exit runs instead, as before.
+    Logging's own exit handler alone is run here.
     """
     try:
         for stream in (sys.stdout, sys.stderr):
@@ -165,7 +165,16 @@ def _teardown_needed() -> bool:
 
     # CPython's count of registered exit handlers; where it is missing, assume there are some
     count = getattr(atexit, "_ncallbacks", None)
-    return count is None or count() > 0
+    if count is None:
+        return True
+    handlers = count()
+    logging = sys.modules.get("logging")
+    if logging is not None and handlers == 1:
+        # logging registers its `shutdown` when imported (python-docx, asyncio import it): the
+        # one handler is that one, so run it here as the ordinary exit would
+        logging.shutdown()
+        return False
+    return handlers > 0
 
 
 def main(argv: list[str] | None = None) -> int:
