@@ -167,7 +167,7 @@ def _teardown_needed() -> bool:
     count = getattr(atexit, "_ncallbacks", None)
     if count is None:
         return True
-    handlers = count()
+    handlers: int = count()
     logging = sys.modules.get("logging")
     if logging is not None and handlers == 1:
         # logging registers its `shutdown` when imported (python-docx, asyncio import it): the
