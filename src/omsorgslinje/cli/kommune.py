@@ -1,6 +1,7 @@
 """`omsorgslinje kommune ...`: the municipality profile. Show it, check a file, print the schema.
 
-Registered in cli/__init__.py with one line. Imports stay inside the commands (start-up time).
+Registered in cli/__init__.py (SUBCOMMANDS): imported only when the command runs or the top-level
+help lists it. Imports stay inside the commands (start-up time).
 """
 
 from __future__ import annotations

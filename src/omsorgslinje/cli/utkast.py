@@ -1,4 +1,7 @@
-"""`omsorgslinje utkast`: list, continue and delete drafts. Never shows an answer."""
+"""`omsorgslinje utkast`: list, continue and delete drafts. Never shows an answer.
+
+Registered in cli/__init__.py (SUBCOMMANDS): imported only when the command runs or the top-level
+help lists it."""
 
 from __future__ import annotations
 
