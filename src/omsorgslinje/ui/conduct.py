@@ -28,6 +28,16 @@ class FrontEnd(Protocol):
         """FINISH, BACK, or the id of a step to change."""
 
 
+def _collect_garbage_again() -> None:
+    """After the first answer: the garbage collector on again (the entry point turns it off
+    while the tool starts), the objects made so far left out of its passes."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def conduct(
     iv: Interview,
     front: FrontEnd,
@@ -61,6 +71,7 @@ def conduct(
                 front.invalid(exc.message)
                 continue
             on_change(iv)
+            _collect_garbage_again()
         choice = front.review(iv)
         if choice == FINISH:
             return iv
