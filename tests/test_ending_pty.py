@@ -56,10 +56,10 @@ def test_the_note_is_shown_readably_and_every_document_is_offered(
     s.expect(loose("Neste steg:"))
     s.expect(loose("Send søknad for AB (Oppdager, straks)"))
     s.expect(loose(MENU))
+    s.ready(LIST)  # the whole menu is on screen (its question may come a moment before it)
     shown = screen(s.text)
     assert "# Journalnotat" not in shown and "| Spørsmål | Svar |" not in shown  # not raw Markdown
     assert "Kopier søknad som ren tekst" in " ".join(shown.split())
-    s.ready(LIST)
     s.send("2" + ENTER)  # the note as plain text to the clipboard
     s.expect(loose("Journalnotat er kopiert til utklippstavlen som ren tekst (med xclip)."))
     s.expect(loose(MENU))

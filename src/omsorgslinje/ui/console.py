@@ -1,4 +1,8 @@
-"""Messages to the terminal (stderr), never to stdout: stdout carries the document alone."""
+"""Messages to the terminal (stderr), never to stdout: stdout carries the document alone.
+
+Lines are styled by ui/box.py, without rich; `console()` (rich) is for the Markdown document
+shown at the end, and is imported only then.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ def console() -> Console:
 
 
 def _plain() -> bool:
-    """No terminal on stderr (a log, a pipe): plain lines, and rich is not even imported."""
+    """No terminal on stderr (a log, a pipe): plain lines, as they are."""
     try:
         return not sys.stderr.isatty()
     except (AttributeError, ValueError):
@@ -28,7 +32,7 @@ def _plain() -> bool:
 
 
 def say(text: str, style: str = "") -> None:
-    """One message line on the terminal. Falls back to plain stderr if rich cannot write."""
+    """One message line on the terminal, wrapped at word boundaries to its width."""
     try:
         if _plain():
             sys.stderr.write(text + "\n")
@@ -36,7 +40,9 @@ def say(text: str, style: str = "") -> None:
             return
         # wrapped at word boundaries to the terminal's width (never mid-word, as a soft wrap
         # by the terminal would do)
-        console().print(text, style=style or None, markup=False, soft_wrap=False)
+        from .box import styled_lines, write
+
+        write(styled_lines(text, style))
     except Exception:
         # the terminal may be gone (a closed window): then nothing can be shown
         with contextlib.suppress(OSError, ValueError):

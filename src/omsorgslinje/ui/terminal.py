@@ -18,6 +18,7 @@ from ..engine import Interview
 from ..errors import InvalidValue
 from ..model import Flow, Step
 from ..values import as_input, display, parse
+from .box import HEAVY, panel, write
 from .choose import GLOSSARY, Item, ListPrompt, wrap
 from .common import (
     BACK,
@@ -30,7 +31,7 @@ from .common import (
     review_rows,
     wrapped,
 )
-from .console import console, say
+from .console import say
 from .review import number_app, show_review
 from .tty import MAX_WIDTH, PromptApp, ask_list, in_tty, panel_width
 
@@ -54,8 +55,6 @@ class TerminalFrontEnd:
         return dict(getattr(self.flow, "glossary", None) or {})
 
     def start(self, flow: Flow, resumed: bool) -> None:
-        from rich.panel import Panel
-
         from .common import RESUMED
 
         self.flow = flow
@@ -64,30 +63,26 @@ class TerminalFrontEnd:
         title = f"{word}: {flow.title}"
         # resuming: where the user stands, not the introduction they read when they started
         body = wrapped(RESUMED if resumed else (flow.intro or flow.source), width - 4)
-        if len(title) + 6 > width:  # a title rich would cut: the flow's title opens the text
+        if len(title) + 6 > width:  # a title the border would cut: the flow's title opens the text
             title = word
             body = wrapped(flow.title, width - 4) + "\n\n" + body
         keys = KEYS + (" · F2: ordliste" if self.glossary else "")
         body += "\n\n" + wrapped(keys, width - 4)
-        console().print(Panel(body, title=title, width=width), soft_wrap=False)
+        write(panel(body, width, title))
 
     def invalid(self, message: str) -> None:
         for line in wrap(message, panel_width()):
             say(line, "bold red")
 
     def show_help(self, step: Step) -> None:
-        from rich.panel import Panel
-
         width = panel_width()
         text = wrapped(help_text(step, self.glossary), width - 4)
-        console().print(Panel(text, title="Hjelp", width=width, border_style="cyan"))
+        write(panel(text, width, "Hjelp", "cyan"))
 
     def show_glossary(self) -> None:
-        from rich.panel import Panel
-
         width = panel_width()
         text = wrapped(glossary_text(self.glossary), width - 4)
-        console().print(Panel(text, title="Ordliste", width=width, border_style="cyan"))
+        write(panel(text, width, "Ordliste", "cyan"))
 
     def ask(self, iv: Interview) -> object:
         assert iv.step is not None
@@ -106,23 +101,12 @@ class TerminalFrontEnd:
             return reply
 
     def info_panel(self, step: Step) -> None:
-        from rich import box
-        from rich.panel import Panel
-
         width = panel_width()
         body = wrapped(step.prompt, width - 4)
         if step.level == "urgent":
-            panel = Panel(
-                body,
-                title="VIKTIG",
-                title_align="left",
-                border_style="bold red",
-                box=box.HEAVY,
-                width=width,
-            )
+            write(panel(body, width, "VIKTIG", "bold red", HEAVY, title_left=True))
         else:
-            panel = Panel(body, border_style="cyan", width=width)
-        console().print(panel)
+            write(panel(body, width, style="cyan"))
 
     def _prompt(self, step: Step, current: object) -> object:
         glossary = bool(self.glossary)
