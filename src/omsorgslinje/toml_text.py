@@ -17,12 +17,7 @@ from .errors import Problem
 from .fastclass import dataclass
 
 if TYPE_CHECKING:
-    import tomllib
-else:
-    try:  # tomli's wheels are compiled (mypyc): about four times faster on a large flow
-        import tomli as tomllib
-    except ImportError:  # pragma: no cover - the standard library's pure-Python parser
-        import tomllib
+    from types import ModuleType
 
 _LINE_COL = re.compile(r"\(at line (\d+), column (\d+)\)")
 _STEPS_HEADER = re.compile(r"^\s*\[\[\s*steps\s*\]\]\s*(#.*)?$")
@@ -147,9 +142,24 @@ def toml_syntax_problem(path: str, exc: ValueError, text: str = "") -> Problem:
     return Problem(path, f"Ugyldig TOML{column}: {_toml_reason(reason)}.", line)
 
 
+def _parser() -> ModuleType:
+    """The TOML parser, imported when the first file is read (not before the first question):
+    tomli, whose wheels are compiled (mypyc, about four times faster on a large flow), or the
+    standard library's tomllib."""
+    try:
+        import tomli
+
+        return tomli
+    except ImportError:  # pragma: no cover - the standard library's pure-Python parser
+        import tomllib
+
+        return tomllib
+
+
 def parse_toml(text: str) -> dict[str, Any]:
     """TOML text to data, with the parser read_toml uses; raises ValueError."""
-    return tomllib.loads(text)
+    data: dict[str, Any] = _parser().loads(text)
+    return data
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
@@ -169,9 +179,10 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
         return None, "", [Problem(name, f"Filen er ikke gyldig UTF-8 (byte {exc.start}).")]
     except OSError as exc:
         return None, "", [Problem(name, f"Kunne ikke lese filen: {exc.strerror}.")]
+    parser = _parser()
     try:
-        return tomllib.loads(text), text, []
-    except tomllib.TOMLDecodeError as exc:  # tomli's and tomllib's are both ValueErrors
+        return parser.loads(text), text, []
+    except parser.TOMLDecodeError as exc:  # tomli's and tomllib's are both ValueErrors
         return None, text, [toml_syntax_problem(name, exc, text)]
     except RecursionError:
         return (
