@@ -20,12 +20,13 @@ import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .contacts import KNOWN, NATIONAL, Contact, Contacts, Profile
 from .errors import OmsorgslinjeError, Problem
 from .fastclass import dataclass
-from .toml_text import LineIndex, read_toml
+
+if TYPE_CHECKING:  # (loaded when a profile is read: a run without one starts sooner)
+    from .contacts import Contact, Contacts, Profile
 
 SCHEMA_PATH = Path(__file__).with_name("kommune_schema.json")
 ENV = "OMSORGSLINJE_KOMMUNE"
@@ -102,16 +103,10 @@ def user_profile_path() -> Path:
 
 
 def _digits(phone: str) -> str:
-    digits = re.sub(r"\s", "", phone)
-    return digits.removeprefix("+47")
+    return re.sub(r"\s", "", phone).removeprefix("+47")
 
 
-def _text(
-    table: Mapping[str, Any],
-    key: str,
-    problem: Any,
-    line: Any,
-) -> str:
+def _text(table: Mapping[str, Any], key: str, problem: Any, line: Any) -> str:
     value = table.get(key, "")
     if not isinstance(value, str):
         problem(f"«{key}» må være tekst (i anførselstegn).", line(key))
@@ -123,6 +118,9 @@ def build_profile(
     data: Mapping[str, Any], text: str, path: str, today: _dt.date | None = None
 ) -> tuple[Profile | None, list[Problem]]:
     """The profile and every problem in it, in file order. Warnings have `warning=True`."""
+    from .contacts import KNOWN, NATIONAL, Contact, Profile
+    from .toml_text import LineIndex
+
     idx = LineIndex.of(text)
     problems: list[Problem] = []
     span: tuple[int, int] | None = None
@@ -284,20 +282,15 @@ def build_profile(
 
 
 def read_profile(path: Path, today: _dt.date | None = None) -> tuple[Profile | None, list[Problem]]:
+    from .toml_text import read_toml
+
     data, text, problems = read_toml(path)
     if data is None:
         return None, problems
     return build_profile(data, text, str(path), today)
 
 
-def load_profile(path: Path) -> Profile:
-    profile, problems = read_profile(path)
-    if profile is None:
-        raise ProfileError([p for p in problems if not p.warning])
-    return profile
-
-
-def _load(path: Path, origin: str) -> Profile:
+def load_profile(path: Path, origin: str = "") -> Profile:
     profile, problems = read_profile(path)
     if profile is None:
         raise ProfileError([p for p in problems if not p.warning], origin)
@@ -323,6 +316,8 @@ class Selected:
 
     @property
     def contacts(self) -> Contacts:
+        from .contacts import Contacts
+
         return Contacts(self.profile)
 
 
@@ -386,11 +381,17 @@ def select(option: str | None, environ: Mapping[str, str] | None = None) -> Sele
         if origin.startswith(("--kommune", "miljøvariabelen")):
             origin += ": ingen kommune"
         return Selected(None, origin)
-    return Selected(_load(path, origin), origin, path)
+    return Selected(load_profile(path, origin), origin, path)
+
+
+_activated = False  # a profile was made the one in effect, in this process
 
 
 def activate(selected: Selected) -> None:
-    """Make the profile the one flows and templates see as `kommune`."""
-    from .expr import install_globals
+    """Make the profile the one flows and templates see as `kommune` (none: as before any)."""
+    global _activated
+    if selected.profile is not None or _activated:  # (else contacts.py is not even loaded)
+        from .expr import install_globals
 
-    install_globals({"kommune": selected.contacts})
+        install_globals({"kommune": selected.contacts})
+        _activated = True

@@ -13,7 +13,6 @@ import datetime as _dt
 from collections.abc import Callable
 from pathlib import Path
 
-from .answers import merge
 from .draft_file import Draft, DraftError, new_id, now, stamp
 from .draft_session import DraftSession
 from .drafts import DraftStore
@@ -215,21 +214,26 @@ def gather(
     flow: Flow, opts: RunOptions, resume: Draft | None = None
 ) -> tuple[Interview, _dt.date, DraftSession | None]:
     """Answers from files, a draft and, when interactive, from the user."""
-    aset = merge(opts.answers_files, flow)
-    date = opts.date or aset.date or _dt.date.today()
+    given: dict[str, Value | None] = {}
+    origin: dict[str, str] = {}
+    file_date: _dt.date | None = None
+    if opts.answers_files:  # (without any, answers.py and the TOML reader are not loaded)
+        from .answers import merge
+
+        aset = merge(opts.answers_files, flow)
+        given, origin, file_date = aset.answers, aset.origin, aset.date
+    date = opts.date or file_date or _dt.date.today()
     scope = section_scope(flow, opts.parts)
-    counted = resolve(flow, aset.answers).counted
-    for sid in aset.answers:
+    counted = resolve(flow, given).counted
+    for sid in given:
         if sid not in counted:
             warn(
-                f"Merk: svaret på «{sid}» ({aset.origin[sid]}) teller ikke, "
+                f"Merk: svaret på «{sid}» ({origin[sid]}) teller ikke, "
                 "fordi steget ikke gjelder med de andre svarene."
             )
     store = DraftStore()
     if interactive_wanted(opts):
-        return _interview(
-            flow, opts, Interview.start(flow, aset.answers, scope), date, store, resume
-        )
+        return _interview(flow, opts, Interview.start(flow, given, scope), date, store, resume)
     if resume is not None:  # a draft finished without asking: it must hold every answer
         iv, date = _resume(store, resume, flow, opts)
         answers, missing = _completed(flow, dict(iv.answers), iv.scope)
@@ -240,7 +244,7 @@ def gather(
             )
         session = DraftSession(store, resume, warn, take_over=opts.take_over)
         return Interview.start(flow, answers, iv.scope), date, session
-    answers, missing = _completed(flow, aset.answers, scope)
+    answers, missing = _completed(flow, given, scope)
     if missing:
         raise MissingAnswersError(missing_message(flow, missing, answers))
     return Interview.start(flow, answers, scope), date, None

@@ -259,6 +259,8 @@ def flow_of(draft: Draft) -> Flow:
 
 def recorded_profile(paths: list[Path]) -> str | None:
     """`[omsorgslinje] kommune` of the answers files (the TOML record of a case), if any."""
+    if not paths:
+        return None  # (and the TOML reader is not loaded)
     from .toml_text import read_toml
 
     for path in paths:
@@ -273,15 +275,17 @@ def recorded_profile(paths: list[Path]) -> str | None:
 def use_profile(opts: RunOptions) -> None:
     """The municipality profile the texts take their numbers from; a broken one stops here,
     before the first question."""
-    from .contacts import stale
     from .kommune import activate, select
-    from .ui.console import warn
 
     selected = select(opts.kommune)
     activate(selected)
-    old = stale(selected.profile, _dt.date.today()) if selected.profile else None
-    if old:
-        warn(old)
+    if selected.profile is not None:
+        from .contacts import stale
+        from .ui.console import warn
+
+        old = stale(selected.profile, _dt.date.today())
+        if old:
+            warn(old)
 
 
 def missing_message(flow: Flow, missing: list[str], answers: dict[str, Value | None]) -> str:
