@@ -203,3 +203,31 @@ def test_when_the_draft_cannot_be_saved_ctrl_c_saves_the_answers_elsewhere(
     assert f"omsorgslinje start prove --svar {rescued}" in message
     assert oct(rescued.stat().st_mode & 0o777) == oct(0o600)
     assert merge([rescued], flow).answers["rolle"] == "fastlege"
+
+
+def test_taking_the_lock_waits_for_no_disk_flush_and_a_save_still_flushes(
+    flow: Flow, store: DraftStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock is taken before the first question: a flush to the disk costs milliseconds
+    there, and a lock needs none (a crash makes it stale anyway). The draft's answers are
+    still flushed. (os.fsync is watched, and still called.)"""
+    import os
+
+    from conftest import mode
+
+    flushed: list[int] = []
+    real = os.fsync
+
+    def watched(fd: int) -> None:
+        flushed.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", watched)
+    draft = blank_draft(flow, "prove-a")
+    session = DraftSession(store, draft)
+    lock = lock_path(store.directory, "prove-a")
+    assert lock.read_text(encoding="utf-8").startswith(f"{os.getpid()}:")
+    assert mode(lock) == 0o600
+    assert flushed == []
+    session.save(answered(flow, True, "AB"))
+    assert flushed  # the answers are on the disk

@@ -74,7 +74,9 @@ class DraftLock:
         self.check(take_over)
         try:
             ensure_private_dir(self.path.parent, tighten=True)
-            write_private(self.path, self.token + "\n", overwrite=True)
+            # not flushed to the disk (a flush costs milliseconds before the first question):
+            # a lock a crash loses, or leaves empty, is free, as a crash makes it anyway
+            write_private(self.path, self.token + "\n", overwrite=True, sync=False)
         except (OSError, OmsorgslinjeError):
             return  # no lock where nothing can be written: saving will say so
         self.written = True

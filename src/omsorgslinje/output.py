@@ -60,13 +60,16 @@ def ensure_private_dir(path: Path, *, tighten: bool = False) -> None:
         raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(path))
 
 
-def write_private(path: Path, text: str, *, overwrite: bool = True) -> None:
+def write_private(path: Path, text: str, *, overwrite: bool = True, sync: bool = True) -> None:
     """Write `text` to `path` atomically with mode 0600. Raises WriteError (exit code 1)."""
-    write_private_bytes(path, text.encode("utf-8"), overwrite=overwrite)
+    write_private_bytes(path, text.encode("utf-8"), overwrite=overwrite, sync=sync)
 
 
-def write_private_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> None:
-    """Write `data` to `path` atomically with mode 0600. Raises WriteError (exit code 1)."""
+def write_private_bytes(
+    path: Path, data: bytes, *, overwrite: bool = True, sync: bool = True
+) -> None:
+    """Write `data` to `path` atomically with mode 0600. Raises WriteError (exit code 1).
+    `sync=False`: not flushed to the disk (a lock, which a crash makes stale anyway)."""
     path = Path(path)
     if path.exists() and path.is_dir():
         raise WriteError(f"Kunne ikke skrive {path}: stien er en mappe.")
@@ -92,7 +95,8 @@ def write_private_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> N
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
         if not overwrite and path.exists():
@@ -112,7 +116,8 @@ def write_private_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> N
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _sync_folder(directory)
+    if sync:
+        _sync_folder(directory)
 
 
 def write_private_files(files: list[tuple[Path, bytes]], *, overwrite: bool) -> None:
