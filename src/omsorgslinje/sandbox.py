@@ -14,11 +14,10 @@ change to a list or dict (a template cannot alter `svar`). On top of it:
 from __future__ import annotations
 
 import contextlib
-import functools
 import re
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jinja2.exceptions import SecurityError
@@ -65,7 +64,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if any(_too_big(a) for a in (*args, *kwargs.values())):
+        if _any_too_big(args) or (kwargs and _any_too_big(kwargs.values())):
             raise SecurityError("et tall i kallet er for stort")
         # str.format reaches here wrapped; its format string is the method's own object
         target = getattr(__obj, "__wrapped__", __obj)
@@ -77,6 +76,15 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
 def _too_big(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE
+
+
+def _any_too_big(values: Iterable[object]) -> bool:
+    """Whether any value is a number past the bound (a loop: called for every call a template
+    makes, so no generator and no tuple)."""
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
+            return True
+    return False
 
 
 def _check_power(base: object, exponent: object) -> None:
@@ -99,14 +107,24 @@ def _check_product(left: object, right: object) -> None:
 
 def _bounded(func: Any) -> Any:
     """A filter that refuses a size argument past the bound (`center(10**9)`)."""
-    skip = 2 if getattr(func, "jinja_pass_arg", None) is not None else 1
+    pass_arg = getattr(func, "jinja_pass_arg", None)
+    skip = 2 if pass_arg is not None else 1
 
-    @functools.wraps(func)
     def bounded(*args: Any, **kwargs: Any) -> Any:
-        if any(_too_big(a) for a in (*args[skip:], *kwargs.values())):
+        # most calls give the filter its value alone: nothing to look at then
+        if (len(args) > skip and _any_too_big(args[skip:])) or (
+            kwargs and _any_too_big(kwargs.values())
+        ):
             raise SecurityError("et tall i filteret er for stort")
         return func(*args, **kwargs)
 
+    # what Jinja reads off a filter (whether it takes the context), without functools.wraps,
+    # which copies every attribute of each of some fifty filters as the sandbox is made
+    if pass_arg is not None:
+        bounded.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
+    bounded.__name__ = getattr(func, "__name__", "filter")
+    bounded.__doc__ = getattr(func, "__doc__", None)
+    bounded.__wrapped__ = func  # type: ignore[attr-defined]
     return bounded
 
 
