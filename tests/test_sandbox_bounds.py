@@ -23,6 +23,11 @@ EXPLOSIVE = [
     "{{ '%999999999s' % 'x' }}",
     "{{ '{:>999999999}'.format('x') }}",
     "{{ ('x' * 900000) + ('y' * 900000) }}",
+    # a macro is called without the checks (they are for what it reaches): inside it, all hold
+    "{% macro m(n) %}{{ 'x' * n }}{% endmacro %}{{ m(10 ** 9) }}",
+    "{% macro m(n) %}{{ 'x'.ljust(n) }}{% endmacro %}{{ m(10 ** 9) }}",
+    "{% macro m(n) %}{{ 'x' | center(n) }}{% endmacro %}{{ m(n=10 ** 9) }}",
+    "{% macro m(f) %}{{ f(10 ** 9) }}{% endmacro %}{{ m('x'.ljust) }}",
 ]
 
 
@@ -40,6 +45,8 @@ def test_small_arithmetic_and_text_still_work() -> None:
         "{{ 2 ** 10 }} {{ 'ab' * 3 }} {{ 7 % 3 }} {{ '%s!' % 'ja' }}"
     ).render() == ("1024 ababab 1 ja!")
     assert env.from_string("{{ '{:>5}'.format('x') }}").render() == "    x"
+    macro = "{% macro m(a, b=2) %}{{ a }}-{{ b }}-{{ varargs | length }}{% endmacro %}"
+    assert env.from_string(macro + "{{ m(1) }} {{ m(1, b=3) }}").render() == "1-2-0 1-3-0"
 
 
 def test_a_template_cannot_change_the_answers() -> None:
