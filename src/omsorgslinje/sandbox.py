@@ -20,8 +20,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from jinja2.exceptions import SecurityError
 from jinja2 import __version__ as _jinja_version
+from jinja2.exceptions import SecurityError
 from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
