@@ -2,7 +2,7 @@
 
 Unit tests on the test flow `prove`, and property tests (hypothesis) over generated flows with
 an independent oracle for `when` conditions: the same answers always give the same path, and no
-hidden step's answer ever reaches `render.record()` or a rendered document.
+hidden step's answer ever reaches `records.record()` or a rendered document.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from omsorgslinje.engine import Interview, missing_required, resolve, with_defau
 from omsorgslinje.errors import FlowError, InvalidValue
 from omsorgslinje.loader import build_flow, load_flow
 from omsorgslinje.model import Action, Choice, Document, Flow, Step
-from omsorgslinje.render import Case, applicable_documents, record, render
+from omsorgslinje.records import record
+from omsorgslinje.render import Case, applicable_documents, render
 
 DATE = _dt.date(2026, 11, 22)
 

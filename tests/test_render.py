@@ -86,3 +86,39 @@ source = "Test"
     )
     assert "- Merknad: Ikke fylt ut" in md
     assert "| A\\|B<br>C | Malens\\|egen tekst |" in md
+
+
+def _folder(run_cli, flow: Path, answers: Path, out: Path) -> dict[str, str]:
+    r = run_cli(["start", flow, "--svar", answers, "--ut-mappe", out, "--dato", "20.11.2026"])
+    assert r.returncode == 0, r.stderr
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())}
+
+
+def test_a_template_that_reads_format_gets_its_own_plain_text(run_cli, tmp_path: Path) -> None:
+    """The note's Markdown and plain text share one rendering only where no template names
+    `format`; a template that does gets each format as it asks."""
+    from conftest import PROVE_ANSWERS, PROVE_NOTAT, PROVE_SOKNAD, write_flow
+
+    answers = tmp_path / "svar.toml"
+    answers.write_text(PROVE_ANSWERS, encoding="utf-8")
+    asks = (
+        PROVE_NOTAT + "\n{% if format == 'txt' %}Til journalen.{% else %}**Markdown.**{% endif %}\n"
+    )
+    flow = write_flow(
+        tmp_path / "spor", templates={"prove-notat.md.j2": asks, "prove-soknad.md.j2": PROVE_SOKNAD}
+    )
+    files = _folder(run_cli, flow, answers, tmp_path / "ut")
+    assert "**Markdown.**" in files["prove-notat.md"]
+    assert "Til journalen." in files["prove-notat.txt"]
+    assert "Markdown." not in files["prove-notat.txt"]
+    # a comment naming the word changes nothing; the shared rendering gives the same files as
+    # one rendering a format
+    quiet = PROVE_NOTAT + "\n{# plain text comes from this Markdown: no format of its own #}\n"
+    flow = write_flow(
+        tmp_path / "stille",
+        templates={"prove-notat.md.j2": quiet, "prove-soknad.md.j2": PROVE_SOKNAD},
+    )
+    shared = _folder(run_cli, flow, answers, tmp_path / "ut2")
+    single = run_cli(["start", flow, "--svar", answers, "-f", "txt", "--dato", "20.11.2026"])
+    assert single.returncode == 0, single.stderr
+    assert shared["prove-notat.txt"] == single.stdout

@@ -3,7 +3,7 @@
 A document whose routine owner wrote `NAME.json.j2` (a template that writes one JSON object,
 with the filter `tojson`) is its own record, in the field names of the form it follows, as the
 report to barnevernstjenesten follows the national form for public reporters. Empty fields are
-left out. Any other document's record is the whole case (`render.record`).
+left out. Any other document's record is the whole case (`record`).
 """
 
 from __future__ import annotations
@@ -11,12 +11,57 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
+from . import __version__
 from .errors import TemplateError
 from .model import Document
-from .render import Case, context, record, render_template, template_env
+from .render import Case, applicable_documents, context, next_steps, render_template, template_env
 
 if TYPE_CHECKING:
     from jinja2 import BytecodeCache
+
+
+def record(case: Case) -> dict[str, Any]:
+    """The whole case as data: a valid answers file that replays to the same documents.
+
+    Identifying answers (`identifying = true`) are left out: the record is the case's memory,
+    and a name or a national identity number belongs only in the document the user asked for.
+    """
+    case = Case(case.flow, case.flow.storable(case.answers), case.date)
+    res = case.resolution
+    answers: dict[str, Any] = {}
+    for sid in res.path:
+        step = case.flow.step(sid)
+        value = res.counted.get(sid)
+        if step.asks and value is not None and value != []:
+            answers[sid] = value
+    unanswered = [
+        sid
+        for sid in res.path
+        if case.flow.step(sid).asks
+        and not case.flow.step(sid).identifying
+        and res.counted.get(sid) in (None, [])
+    ]
+    out: dict[str, Any] = {
+        "omsorgslinje": {
+            "flyt": case.flow.id,
+            "flytversjon": case.flow.version,
+            "dato": case.date,
+            "programversjon": __version__,
+            "dokumenter": [d.name for d in applicable_documents(case)],
+        },
+        "svar": answers,
+    }
+    if unanswered:
+        out["omsorgslinje"]["ikke_besvart"] = unanswered
+    from .kommune_describe import profile_reference
+
+    profile = profile_reference()
+    if profile:  # a replay gives the same numbers and texts (unless --kommune says otherwise)
+        out["omsorgslinje"]["kommune"] = profile
+    steps = [{k: v for k, v in a.items() if v} for a in next_steps(case)]
+    if steps:
+        out["neste_steg"] = steps
+    return out
 
 
 def _record_template(

@@ -11,7 +11,8 @@ import datetime as _dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from functools import cached_property
+from dataclasses import field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ from .values import NOT_ANSWERED, Value, display
 if TYPE_CHECKING:
     from jinja2 import BytecodeCache, Environment
 
+    from .verbatim import Verbatim
+
 NOT_APPLICABLE = "Ikke aktuelt"
 
 
@@ -36,6 +39,9 @@ class Case:
     flow: Flow
     answers: Mapping[str, Value | None]
     date: _dt.date
+    # what the documents of this case share while they are made (render): the template context
+    # of a format, and a document's Markdown before its answers are put back
+    made: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def resolution(self) -> Resolution:
@@ -289,50 +295,6 @@ def applicable_documents(case: Case) -> list[Document]:
     return [d for d in case.flow.documents if document_applies(case, d)]
 
 
-def record(case: Case) -> dict[str, Any]:
-    """The whole case as data: a valid answers file that replays to the same documents.
-
-    Identifying answers (`identifying = true`) are left out: the record is the case's memory,
-    and a name or a national identity number belongs only in the document the user asked for.
-    """
-    case = Case(case.flow, case.flow.storable(case.answers), case.date)
-    res = case.resolution
-    answers: dict[str, Any] = {}
-    for sid in res.path:
-        step = case.flow.step(sid)
-        value = res.counted.get(sid)
-        if step.asks and value is not None and value != []:
-            answers[sid] = value
-    unanswered = [
-        sid
-        for sid in res.path
-        if case.flow.step(sid).asks
-        and not case.flow.step(sid).identifying
-        and res.counted.get(sid) in (None, [])
-    ]
-    out: dict[str, Any] = {
-        "omsorgslinje": {
-            "flyt": case.flow.id,
-            "flytversjon": case.flow.version,
-            "dato": case.date,
-            "programversjon": __version__,
-            "dokumenter": [d.name for d in applicable_documents(case)],
-        },
-        "svar": answers,
-    }
-    if unanswered:
-        out["omsorgslinje"]["ikke_besvart"] = unanswered
-    from .kommune_describe import profile_reference
-
-    profile = profile_reference()
-    if profile:  # a replay gives the same numbers and texts (unless --kommune says otherwise)
-        out["omsorgslinje"]["kommune"] = profile
-    steps = [{k: v for k, v in a.items() if v} for a in next_steps(case)]
-    if steps:
-        out["neste_steg"] = steps
-    return out
-
-
 def render(case: Case, doc: Document, fmt: str, code_cache: BytecodeCache | None = None) -> str:
     """One document in one format (compiled templates kept in the shell's `code_cache`)."""
     if fmt in ("toml", "json"):
@@ -346,10 +308,7 @@ def render(case: Case, doc: Document, fmt: str, code_cache: BytecodeCache | None
         return tomli_w.dumps(data)
     if fmt not in ("md", "txt"):
         raise UsageError(f"Ukjent format «{fmt}». Velg md, txt, toml eller json.")
-    from .verbatim import Verbatim
-
-    answers = Verbatim()
-    ctx = context(case, fmt, keep=answers.token)
+    answers, ctx = _shared_context(case, fmt)
     base = doc.template.removesuffix(".j2").removesuffix(".md")
     if fmt == "txt":
         env = template_env(case.flow, code_cache)
@@ -362,9 +321,54 @@ def render(case: Case, doc: Document, fmt: str, code_cache: BytecodeCache | None
             return answers.to_text(_tidy(render_template(case.flow, txt_name, ctx, code_cache)))
         from .plaintext import markdown_to_text
 
-        text = markdown_to_text(render_template(case.flow, base + ".md.j2", ctx, code_cache))
-        return answers.to_text(_tidy(text))
-    return answers.to_markdown(_tidy(render_template(case.flow, base + ".md.j2", ctx, code_cache)))
+        made: tuple[Verbatim, str] | None = case.made.get(("md", doc.name))
+        if made is not None and not _templates_read_format(case.flow):
+            answers, markdown = made  # the same text: the templates never look at `format`
+        else:
+            markdown = render_template(case.flow, base + ".md.j2", ctx, code_cache)
+        return answers.to_text(_tidy(markdown_to_text(markdown)))
+    markdown = render_template(case.flow, base + ".md.j2", ctx, code_cache)
+    case.made[("md", doc.name)] = (answers, markdown)
+    return answers.to_markdown(_tidy(markdown))
+
+
+def _shared_context(case: Case, fmt: str) -> tuple[Verbatim, dict[str, Any]]:
+    """The template context of `fmt`, made once for all the case's documents, with the
+    stand-ins for the answers (verbatim.py) they share."""
+    if ("context", fmt) not in case.made:
+        from .verbatim import Verbatim
+
+        answers = Verbatim()
+        case.made[("context", fmt)] = (answers, context(case, fmt, keep=answers.token))
+    shared: tuple[Verbatim, dict[str, Any]] = case.made[("context", fmt)]
+    return shared
+
+
+def _templates_read_format(flow: Flow) -> bool:
+    """Whether any template the flow can reach names `format` (then its Markdown and its
+    plain text are rendered apart, as the template may differ between them). A template can
+    only see a variable by its name, so a folder where no template has the word renders the
+    same text for both."""
+    from .resources import template_dirs
+
+    return _format_named(tuple(template_dirs(flow.path)))
+
+
+@cache
+def _format_named(dirs: tuple[Path, ...]) -> bool:
+    for folder in dirs:
+        try:
+            files = sorted(folder.rglob("*.j2"))
+        except OSError:
+            return True
+        for path in files:
+            try:
+                text = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S)
+            except (OSError, UnicodeDecodeError):
+                return True
+            if re.search(r"\bformat\b", text):  # outside {# comments #}, which name nothing
+                return True
+    return False
 
 
 def render_bytes(
