@@ -33,7 +33,7 @@ ENV = "OMSORGSLINJE_KOMMUNE"
 FILENAME = "kommune.toml"
 NONE = "ingen"
 _PACKAGE = Path(__file__).resolve().parent
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_KEY = r"^[a-z][a-z0-9_]*$"  # patterns compiled when a profile is read (re keeps them)
 
 
 def _schema_keys() -> dict[str, tuple[str, ...]]:
@@ -54,7 +54,7 @@ _KEYS = _schema_keys()
 TOP_KEYS = _KEYS["top"]
 MUNICIPALITY_KEYS = _KEYS["municipality"]
 CONTACT_KEYS = _KEYS["contact"]
-_PATTERNS = {k: re.compile(_KEYS[k][0]) for k in ("phone", "email", "website")}
+_PATTERNS = {k: _KEYS[k][0] for k in ("phone", "email", "website")}
 _PATTERN_MESSAGES = {
     "phone": (
         "må være et telefonnummer med bare siffer og mellomrom, for eksempel «12 34 56 78» "
@@ -172,11 +172,11 @@ def build_profile(
         )
         number = ""
     pid = muni.get("id", Path(path).stem)
-    if not isinstance(pid, str) or not _KEY.match(pid):
+    if not isinstance(pid, str) or not re.match(_KEY, pid):
         problem("«id» må bestå av små bokstaver a–z, tall og _.", line("id"))
         pid = Path(path).stem
     website = _text(muni, "website", problem, line)
-    if website and not _PATTERNS["website"].match(website):
+    if website and not re.match(_PATTERNS["website"], website):
         problem(f"«website» {_PATTERN_MESSAGES['website']}.", line("website"))
     checked = muni.get("checked")
     if checked is not None and (
@@ -204,7 +204,7 @@ def build_profile(
                 head,
             )
             continue
-        if not _KEY.match(key):
+        if not re.match(_KEY, key):
             problem(f"Kontaktnøkkelen «{key}» må bestå av små bokstaver a–z, tall og _.", head)
             continue
         if not isinstance(spec, dict):
@@ -220,7 +220,7 @@ def build_profile(
         values = {k: _text(spec, k, problem, line) for k in CONTACT_KEYS if k in spec}
         for k in ("phone", "email", "website"):
             v = values.get(k, "")
-            if v and not _PATTERNS[k].match(v):
+            if v and not re.match(_PATTERNS[k], v):
                 problem(f"«{k}» i {where} {_PATTERN_MESSAGES[k]}.", line(k))
                 values[k] = ""
         phone = values.get("phone", "")

@@ -19,7 +19,7 @@ from .fastclass import dataclass
 if TYPE_CHECKING:
     from types import ModuleType
 
-_LINE_COL = re.compile(r"\(at line (\d+), column (\d+)\)")
+_LINE_COL = r"\(at line (\d+), column (\d+)\)"  # compiled for an error only (re keeps it)
 _STEPS_HEADER = re.compile(r"^\s*\[\[\s*steps\s*\]\]\s*(#.*)?$")
 _ID_LINE = re.compile(r"""^\s*id\s*=\s*["']([^"']*)["']""")
 
@@ -117,7 +117,7 @@ _TOML_REASONS: tuple[tuple[str, str], ...] = (
     (r"Unescaped '\\' in a string", "«\\» i tekst må skrives «\\\\»"),
     (r"Unterminated string", "teksten mangler avsluttende anførselstegn"),
 )
-_AT_END = re.compile(r"\(at end of document\)")
+_AT_END = r"\(at end of document\)"
 
 
 def _toml_reason(reason: str) -> str:
@@ -132,13 +132,13 @@ def toml_syntax_problem(path: str, exc: ValueError, text: str = "") -> Problem:
     """A TOML syntax error with line and column. On Python 3.11 the error has no `lineno`,
     so they are read from the message («(at line 3, column 5)»)."""
     msg = str(exc)
-    m = _LINE_COL.search(msg)
+    m = re.search(_LINE_COL, msg)
     line = int(m.group(1)) if m else None
     column = f", kolonne {m.group(2)}" if m else ""
-    if m is None and _AT_END.search(msg):
+    if m is None and re.search(_AT_END, msg):
         line = max(1, len(text.splitlines()))
         column = ", ved slutten av filen"
-    reason = _AT_END.sub("", _LINE_COL.sub("", msg)).strip()
+    reason = re.sub(_AT_END, "", re.sub(_LINE_COL, "", msg)).strip()
     return Problem(path, f"Ugyldig TOML{column}: {_toml_reason(reason)}.", line)
 
 

@@ -76,13 +76,13 @@ def typed(step: Step, raw: object, today: _dt.date | None = None) -> object:
         word = " ".join(raw.casefold().split())
         if word in RELATIVE_DAYS:
             return (today or _dt.date.today()) + _dt.timedelta(days=RELATIVE_DAYS[word])
-        m = _DAY_MONTH.fullmatch(word)
+        m = re.fullmatch(_DAY_MONTH, word)
         if m:  # «10.12» without a year: the nearest such date, before or after today
             return _nearest(int(m.group(1)), int(m.group(2)), today or _dt.date.today()) or raw
     return raw
 
 
-_DAY_MONTH = re.compile(r"(\d{1,2})[./](\d{1,2})\.?")
+_DAY_MONTH = r"(\d{1,2})[./](\d{1,2})\.?"  # compiled when a typed date needs it
 
 
 def _nearest(day: int, month: int, today: _dt.date) -> _dt.date | None:
@@ -284,9 +284,10 @@ def as_input(step: Step, value: object) -> str:
 
 # a step meant for initials or a case reference (by its question): what must not be there
 _REFERENCE_WORDS = ("initialer", "saksreferanse", "saksnummer", "referanse")
-_FULL_NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[- ][A-ZÆØÅ]?[a-zæøåéü]+)*\s+[A-ZÆØÅ][a-zæøåéü]+")
-_BIRTH_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})\b|\b\d{6}\b")
-_IDENTITY_NUMBER = re.compile(r"\b\d{6}\s?\d{5}\b")
+# patterns compiled when first used (re keeps them): a replay never needs them
+_FULL_NAME = r"^[A-ZÆØÅ][a-zæøåéü]+(?:[- ][A-ZÆØÅ]?[a-zæøåéü]+)*\s+[A-ZÆØÅ][a-zæøåéü]+"
+_BIRTH_DATE = r"\b\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})\b|\b\d{6}\b"
+_IDENTITY_NUMBER = r"\b\d{6}\s?\d{5}\b"
 
 
 def is_reference_step(step: Step) -> bool:
@@ -304,11 +305,11 @@ def identity_warning(step: Step, text: object) -> str | None:
     if not any(word in asked for word in _REFERENCE_WORDS):
         return None
     value = text.strip()
-    if _IDENTITY_NUMBER.search(value):
+    if re.search(_IDENTITY_NUMBER, value):
         what = "et fødselsnummer"
-    elif _BIRTH_DATE.search(value):
+    elif re.search(_BIRTH_DATE, value):
         what = "en fødselsdato"
-    elif _FULL_NAME.match(value):
+    elif re.match(_FULL_NAME, value):
         what = "et fullt navn"
     else:
         return None
