@@ -111,6 +111,20 @@ def test_a_template_that_reads_format_gets_its_own_plain_text(run_cli, tmp_path:
     assert "**Markdown.**" in files["prove-notat.md"]
     assert "Til journalen." in files["prove-notat.txt"]
     assert "Markdown." not in files["prove-notat.txt"]
+    # the same when the word is in a template the note imports
+    imports = PROVE_NOTAT + "\n{% import 'felles-prove.j2' as f with context %}{{ f.slutt() }}\n"
+    macro = "{% macro slutt() %}{{ 'Til journalen.' if format == 'txt' else 'Markdown.' }}{% endmacro %}"
+    flow = write_flow(
+        tmp_path / "importert",
+        templates={
+            "prove-notat.md.j2": imports,
+            "prove-soknad.md.j2": PROVE_SOKNAD,
+            "felles-prove.j2": macro,
+        },
+    )
+    files = _folder(run_cli, flow, answers, tmp_path / "ut-importert")
+    assert "Markdown." in files["prove-notat.md"]
+    assert "Til journalen." in files["prove-notat.txt"]
     # a comment naming the word changes nothing; the shared rendering gives the same files as
     # one rendering a format
     quiet = PROVE_NOTAT + "\n{# plain text comes from this Markdown: no format of its own #}\n"

@@ -322,7 +322,7 @@ def render(case: Case, doc: Document, fmt: str, code_cache: BytecodeCache | None
         from .plaintext import markdown_to_text
 
         made: tuple[Verbatim, str] | None = case.made.get(("md", doc.name))
-        if made is not None and not _templates_read_format(case.flow):
+        if made is not None and not _templates_read_format(case.flow, code_cache):
             answers, markdown = made  # the same text: the templates never look at `format`
         else:
             markdown = render_template(case.flow, base + ".md.j2", ctx, code_cache)
@@ -344,30 +344,28 @@ def _shared_context(case: Case, fmt: str) -> tuple[Verbatim, dict[str, Any]]:
     return shared
 
 
-def _templates_read_format(flow: Flow) -> bool:
-    """Whether any template the flow can reach names `format` (then its Markdown and its
-    plain text are rendered apart, as the template may differ between them). A template can
-    only see a variable by its name, so a folder where no template has the word renders the
-    same text for both."""
-    from .resources import template_dirs
-
-    return _format_named(tuple(template_dirs(flow.path)))
+def _templates_read_format(flow: Flow, code_cache: BytecodeCache | None) -> bool:
+    """Whether a template loaded so far names `format` (then the Markdown and the plain text
+    are rendered apart, as the template may differ between them). A template can only see a
+    variable by its name, and the plain text loads what the Markdown loaded (only `format`
+    differs between them), so templates that never have the word render the same text."""
+    loaded = template_env(flow, code_cache).cache
+    if loaded is None:
+        return True
+    files = tuple(sorted({t.filename or "" for t in loaded.values()}))
+    return "" in files or _format_named(files)
 
 
 @cache
-def _format_named(dirs: tuple[Path, ...]) -> bool:
-    for folder in dirs:
+def _format_named(files: tuple[str, ...]) -> bool:
+    for name in files:
         try:
-            files = sorted(folder.rglob("*.j2"))
-        except OSError:
+            text = Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             return True
-        for path in files:
-            try:
-                text = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S)
-            except (OSError, UnicodeDecodeError):
-                return True
-            if re.search(r"\bformat\b", text):  # outside {# comments #}, which name nothing
-                return True
+        text = re.sub(r"\{#.*?#\}", "", text, flags=re.S)  # a comment names nothing
+        if re.search(r"\bformat\b", text):
+            return True
     return False
 
 
