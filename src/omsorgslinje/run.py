@@ -12,9 +12,9 @@ import contextlib
 import datetime as _dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .draft_file import Draft, DraftError, new_id, now, stamp
-from .draft_session import DraftSession
 from .drafts import DraftStore
 from .engine import Interview, missing_required, resolve, with_defaults
 from .errors import (
@@ -40,6 +40,9 @@ from .run_options import (
 )
 from .ui.console import say, warn
 from .values import Value
+
+if TYPE_CHECKING:
+    from .draft_session import DraftSession
 
 
 def _front_end(opts: RunOptions) -> object:
@@ -155,6 +158,8 @@ def _interview(
         draft = draft or _new_draft(flow, date, opts)
         draft.flow_version = flow.version
         typed = {k: v for k, v in draft.typing.items() if not flow.identifying(k)}
+        from .draft_session import DraftSession  # an interview's drafts: not for a replay
+
         session = DraftSession(store, draft, warn, take_over=opts.take_over)
         session.save(iv)
         # text typed before an interruption goes back in its box; text being typed reaches
@@ -242,6 +247,8 @@ def gather(
                 f"Utkastet {resume.id} er ikke ferdig. Fortsett det i en terminal: "
                 f"`omsorgslinje utkast fortsett {resume.id}`."
             )
+        from .draft_session import DraftSession
+
         session = DraftSession(store, resume, warn, take_over=opts.take_over)
         return Interview.start(flow, answers, iv.scope), date, session
     answers, missing = _completed(flow, given, scope)
