@@ -21,7 +21,7 @@ from typing import Any
 import pexpect
 import pytest
 from conftest import PROVE_ANSWERS, mode, real_flow
-from ptyhelp import Session, screen
+from ptyhelp import TIMEOUT, Session, screen
 
 from omsorgslinje.engine import Interview
 from omsorgslinje.loader import load_flow
@@ -79,8 +79,11 @@ class Run(Session):
     """One run of the installed script in a pseudo-terminal, answered from a script of lines."""
 
     def __init__(self, command: str | list[str], env: dict[str, str], cwd: Path) -> None:
-        # lines are buffered by the terminal: no need to wait before sending
-        super().__init__(command, env, cwd, timeout=20, dimensions=(40, 120), delaybeforesend=None)
+        # lines are buffered by the terminal: no need to wait before sending; the shared, generous
+        # timeout (a loaded CI machine is slow to start, fsync and exit, and this test runs ~60)
+        super().__init__(
+            command, env, cwd, timeout=TIMEOUT, dimensions=(40, 120), delaybeforesend=None
+        )
         self.cwd = cwd
         self.ended: str | None = None  # the output before the end, once `accept` saw it
 
