@@ -46,11 +46,17 @@ def jinja(source: str, context: dict[str, Any]) -> Any:
     return expr.compile_condition(source)(**context)
 
 
-def outcome(fn: Any, *args: Any) -> tuple[str, Any]:
+def rendered(fn: Any, *args: Any) -> tuple[str, Any]:
+    """What `fn` gives, or the kind of exception it raises."""
     try:
-        return ("verdi", bool(fn(*args)))
+        return ("svar", fn(*args))
     except Exception as exc:
         return ("feil", type(exc).__name__)
+
+
+def outcome(fn: Any, *args: Any) -> tuple[str, Any]:
+    """A condition's truth, or the kind of exception it raises."""
+    return rendered(lambda *a: bool(fn(*a)), *args)
 
 
 NAMES = ["a", "b", "c", "situasjon"]
@@ -142,13 +148,6 @@ def test_a_tree_gives_jinjas_answer(source: str, context: dict[str, Any]) -> Non
 
 def jinja_text(source: str, context: dict[str, Any]) -> str:
     return str(expr.environment().from_string(source).render(**context))
-
-
-def rendered(fn: Any, *args: Any) -> tuple[str, Any]:
-    try:
-        return ("tekst", fn(*args))
-    except Exception as exc:
-        return ("feil", type(exc).__name__)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

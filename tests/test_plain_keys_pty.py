@@ -9,25 +9,26 @@ from ptyhelp import screen
 pytestmark = pytest.mark.pty
 
 
-def test_ctrl_b_goes_back_in_plain_mode(spawn, flow_file) -> None:
-    s = spawn(["start", flow_file, "--enkel", "--dato", "20.11.2026"])
+def at_the_role(spawn, flow_file, **options):
+    """The test flow in plain mode, past the first panel, «AB» as initials, at the role."""
+    s = spawn(["start", flow_file, "--enkel", "--dato", "20.11.2026"], **options)
     s.expect("Trykk Enter")
     s.send("\r")
     s.expect("Initialer eller saksreferanse")
     s.send("AB\r")
     s.expect("Hvilken rolle har du")
+    return s
+
+
+def test_ctrl_b_goes_back_in_plain_mode(spawn, flow_file) -> None:
+    s = at_the_role(spawn, flow_file)
     s.send("\x02\r")  # Ctrl-B, Enter
     s.expect(r"Initialer eller saksreferanse\? \[AB\]")
     assert "kontrolltegn" not in s.text
 
 
 def test_the_message_after_ctrl_c_starts_on_its_own_line(spawn, flow_file) -> None:
-    s = spawn(["start", flow_file, "--enkel", "--dato", "20.11.2026"], dimensions=(30, 60))
-    s.expect("Trykk Enter")
-    s.send("\r")
-    s.expect("Initialer eller saksreferanse")
-    s.send("AB\r")
-    s.expect("Hvilken rolle har du")
+    s = at_the_role(spawn, flow_file, dimensions=(30, 60))
     s.send("\x03")
     s.expect("Avbrutt.")
     shown = screen(s.text)
@@ -39,12 +40,7 @@ def test_the_message_after_ctrl_c_starts_on_its_own_line(spawn, flow_file) -> No
 
 
 def test_resuming_says_where_you_stand_not_the_introduction(spawn, flow_file, home) -> None:
-    s = spawn(["start", flow_file, "--enkel", "--dato", "20.11.2026"])
-    s.expect("Trykk Enter")
-    s.send("\r")
-    s.expect("Initialer eller saksreferanse")
-    s.send("AB\r")
-    s.expect("Hvilken rolle har du")
+    s = at_the_role(spawn, flow_file)
     s.send("\x03")
     s.expect("Avbrutt.")
     s.close()

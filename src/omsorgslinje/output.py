@@ -82,39 +82,22 @@ def write_private_bytes(
             f"Filen {path} finnes fra før. Bruk --overskriv for å erstatte den, eller velg et annet navn."
         )
     directory = path.parent if str(path.parent) else Path(".")
-    tmp = Path(".")
+    tmp: Path | None = None
     try:
-        # an unpredictable name beside the target (mkstemp: 0600, O_EXCL), with our process id
-        # in it so that a later run can tell a leftover of a killed process
-        fd, name = tempfile.mkstemp(
-            prefix=f".{path.name}.{os.getpid()}-", suffix=TEMP_SUFFIX, dir=directory
-        )
-        tmp = Path(name)
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            if sync:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
+        tmp = _staged(path, data, sync=sync)
         if not overwrite and path.exists():
             raise FileExistsError(errno.EEXIST, "exists")
         os.replace(tmp, path)
     except FileExistsError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        _discard(tmp)
         raise WriteError(
             f"Filen {path} finnes fra før. Bruk --overskriv for å erstatte den."
         ) from None
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        _discard(tmp)
         raise WriteError(f"Kunne ikke skrive {path}: {reason(exc)}.") from None
     except BaseException:  # a signal or Ctrl-C mid-write: no half-written file stays behind
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        _discard(tmp)
         raise
     if sync:
         _sync_folder(directory)
@@ -149,11 +132,9 @@ def write_private_files(files: list[tuple[Path, bytes]], *, overwrite: bool) -> 
                 created.append(current)
     except BaseException as exc:
         for tmp, _ in staged:  # those renamed already are gone under this name
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            _discard(tmp)
         for path in created:
-            with contextlib.suppress(OSError):
-                path.unlink()
+            _discard(path)
         if isinstance(exc, FileExistsError):
             raise WriteError(
                 f"Filen {current} finnes fra før. Bruk --overskriv for å erstatte den."
@@ -167,8 +148,10 @@ def write_private_files(files: list[tuple[Path, bytes]], *, overwrite: bool) -> 
         write_private_bytes(path, data, overwrite=overwrite)
 
 
-def _staged(path: Path, data: bytes) -> Path:
-    """`data` in a new private temporary file beside `path`, flushed to disk; its path."""
+def _staged(path: Path, data: bytes, *, sync: bool = True) -> Path:
+    """`data` in a new private temporary file beside `path` (flushed to disk unless `sync` is
+    false); its path. The name is unpredictable (mkstemp: 0600, O_EXCL) and holds our process
+    id, so that a later run can tell a leftover of a killed process."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, name = tempfile.mkstemp(
         prefix=f".{path.name}.{os.getpid()}-", suffix=TEMP_SUFFIX, dir=directory
@@ -178,14 +161,20 @@ def _staged(path: Path, data: bytes) -> Path:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
+        _discard(Path(name))
         raise
     return Path(name)
+
+
+def _discard(tmp: Path | None) -> None:
+    if tmp is not None:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _sync_folder(directory: Path) -> None:
