@@ -176,5 +176,7 @@ def _sure_to_delete_all(store: object) -> bool:
         return True
     sys.stderr.write(f"Slette alle {n} utkast? Svarene i dem kan ikke hentes tilbake. Skriv ja: ")
     sys.stderr.flush()
-    line = sys.stdin.readline()
+    from ..ui.lines import read_line
+
+    line = read_line()
     return line.strip().casefold() in ("ja", "j")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .lines import read_line
+
 
 def ask_choice(plain: bool, question: str, items: list[tuple[str, object]]) -> object:
     """One of `items` (label, value); nothing is pre-selected. Raises KeyboardInterrupt."""
@@ -17,7 +19,7 @@ def ask_choice(plain: bool, question: str, items: list[tuple[str, object]]) -> o
         while True:
             out.write(f"Skriv et nummer (1–{len(items)}): ")
             out.flush()
-            line = sys.stdin.readline()
+            line = read_line()
             if not line:
                 raise EOFError
             text = line.strip()
@@ -45,7 +47,7 @@ def ask_folder(plain: bool, suggestion: str) -> Path | None:
     if plain:
         sys.stderr.write(prompt)
         sys.stderr.flush()
-        line = sys.stdin.readline()
+        line = read_line()
         if not line:
             raise EOFError
         text = line.strip()

@@ -14,6 +14,7 @@ from ..model import Flow, Step
 from ..values import as_input, display
 from .choose import GLOSSARY
 from .common import BACK, FINISH, HELP, as_shown, glossary_text, help_text, progress, review_rows
+from .lines import read_line
 
 
 class PlainFrontEnd:
@@ -33,7 +34,7 @@ class PlainFrontEnd:
     def read(self, prompt: str) -> str:
         self.out.write(prompt)
         self.out.flush()
-        line = self.stdin.readline()
+        line = read_line(self.stdin)
         if not line:
             raise EOFError
         return line.rstrip("\n")
