@@ -349,17 +349,51 @@ def test_acute_danger_in_another_situation_still_tops_the_note(flow):
 
 def test_situation_5_without_any_duty_is_flagged(flow):
     answers = example(flow, "akutt")
-    answers["akutt_barn"] = False
+    answers.update(akutt_barn=False, meldeplikt_tvil="trygg")
     path = resolve(flow, answers).path
     assert "sit5_uten_plikt_info" in path
     assert "barnevern_meldt" not in path
     md = doc(flow, answers)
     assert "Opplysningsplikten til barnevernstjenesten er ikke utløst nå" in md
-    assert "drøftes anonymt" in section(md, "Vurdering")
     assert "Meldt til barnevernstjenesten" not in md
     assert any(
         "Drøft anonymt med barnevernstjenesten" in n["hva"] for n in next_steps(flow, answers)
     )
+    # in doubt too: the note says the judgement is open, and one step says to discuss it
+    answers["meldeplikt_tvil"] = "tvil"
+    md = doc(flow, answers)
+    assert "Vurderingen er ikke avsluttet" in section(md, "Vurdering")
+    assert "ikke utløst" not in section(md, "Vurdering")
+    whats = [n["hva"] for n in next_steps(flow, answers)]
+    assert sum("anonymt (uten navn) med barnevernstjenesten" in w for w in whats) == 1, whats
+    assert not any("Drøft anonymt med barnevernstjenesten" in w for w in whats)
+
+
+def test_doubt_about_the_duty_is_recorded_as_doubt_not_as_a_no(flow):
+    """A «nei» to the duty question is followed by «trygg eller i tvil?»; doubt leaves the
+    judgement open in the note and makes an anonymous talk with barnevernstjenesten a next step
+    (not for a pregnant woman alone: there the question was about children she has already)."""
+    answers = example(flow, "uklar-bekymring")
+    step = flow.step("meldeplikt_tvil")
+    assert step.default is None  # a hurried Enter does not record either
+    assert "meldeplikt_tvil" in resolve(flow, answers).path
+    judged = section(doc(flow, answers), "Vurdering")
+    assert "Undertegnede er i tvil om det er grunn til å tro" in judged
+    assert "Vurderingen er ikke avsluttet" in judged
+    first = next_steps(flow, answers)
+    assert any(
+        n["hva"].startswith("Drøft saken anonymt (uten navn) med barnevernstjenesten")
+        and n["når"] == "i dag"
+        for n in first
+    )
+    sure = answers | {"meldeplikt_tvil": "trygg"}
+    judged = section(doc(flow, sure), "Vurdering")
+    assert "ikke utløst nå" in judged and "Vurderes på nytt" in judged
+    assert "tvil" not in judged and "Terskelen" not in judged  # no guidance for the reader
+    assert not any("anonymt" in n["hva"] for n in next_steps(flow, sure))
+    pregnant = example(flow, "gravid")
+    path = resolve(flow, pregnant).path
+    assert "meldeplikt_tvil" not in path and "tvil_info" in path
 
 
 def test_situation_1_unclear_concern_planned_conversation(flow):
@@ -521,7 +555,7 @@ def test_interview_walks_the_acute_path_in_order(flow):
     assert asked.index("akutt_barn_info") < asked.index("situasjon")
     assert asked.index("akutt_helsepersonell_info") < asked.index("barnevern_meldt")
     assert "samtale_dato" not in asked
-    assert "tvil_info" not in asked
+    assert "tvil_info" not in asked and "meldeplikt_tvil" not in asked
 
 
 # --- issue 11: acute first, the duty in the law's words, what a careful reader found ------------

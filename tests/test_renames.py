@@ -122,10 +122,12 @@ def test_the_cli_replays_an_old_file(tmp_path: Path) -> None:
     old = REPO / "tests" / "data" / "svar-2026.1" / "oppdager-uklar-bekymring.toml"
     with redirect_stdout(out), redirect_stderr(err):
         code = main(["oppdager", "--svar", str(old), "--ikke-interaktiv"])
-    # the one question that is new since 2026.1 on this path, and nothing else
+    # the questions that are new since 2026.1 on this path (2026.2: acute danger first; 2026.3:
+    # sure or in doubt after a no to the duty), and nothing else
     assert code == 2
     assert "akutt_fare: Er noen i akutt fare nå?" in err.getvalue()
-    assert "Mangler svar på 1 påkrevde spørsmål" in err.getvalue()
+    assert "meldeplikt_tvil: Da har du ikke opplysningsplikt" in err.getvalue()
+    assert "Mangler svar på 2 påkrevde spørsmål" in err.getvalue()
 
 
 def _draft(answers: dict, cursor: str, trail: tuple[str, ...], version: str) -> Draft:
