@@ -897,3 +897,24 @@ def test_coordinator_and_responsibility_group_explained_where_first_met(flow, na
             or "Koordinerende enhet (kommunens" in (first["koordinator"])
         ), first["koordinator"]
     assert "samordne" in first["ansvarsgruppe"], first["ansvarsgruppe"]
+
+
+def test_a_report_without_a_duty_is_a_clear_choice_and_never_claims_consent_not_given(flow):
+    """No «kan stå tomt» and no «Hopp over» for a decision to report; «not yet» is its own
+    answer: no report is drafted, asking for consent is a next step, and the note says so."""
+    step = flow.step("melde_uten_plikt")
+    assert step.required and step.default is None
+    assert "kan stå tomt" not in step.prompt
+    assert [c.value for c in step.choices] == ["nei", "samtykke", "be_om_samtykke"]
+    assert len({c.label[0].lower() for c in step.choices}) == 3  # the first letter picks
+    answers = example(flow, "uklar-bekymring") | {"melde_uten_plikt": "be_om_samtykke"}
+    path = resolve(flow, answers).path
+    assert "melding_info" not in path  # no report now
+    md = doc(flow, answers)
+    assert "Samtykke er ikke spurt om ennå" in section(md, "Tiltak og gjort")
+    assert "sendes med samtykke" not in md
+    whats = [n["hva"] for n in next_steps(flow, answers)]
+    assert any(w.startswith("Spør foreldrene (eller den gravide) om de samtykker") for w in whats)
+    given = answers | {"melde_uten_plikt": "samtykke"}
+    assert "melding_info" in resolve(flow, given).path
+    assert not any("om de samtykker" in n["hva"] for n in next_steps(flow, given))

@@ -123,11 +123,12 @@ def test_the_cli_replays_an_old_file(tmp_path: Path) -> None:
     with redirect_stdout(out), redirect_stderr(err):
         code = main(["oppdager", "--svar", str(old), "--ikke-interaktiv"])
     # the questions that are new since 2026.1 on this path (2026.2: acute danger first; 2026.3:
-    # sure or in doubt after a no to the duty), and nothing else
+    # sure or in doubt after a no to the duty, and a report with consent or not), nothing else
     assert code == 2
     assert "akutt_fare: Er noen i akutt fare nå?" in err.getvalue()
     assert "meldeplikt_tvil: Da har du ikke opplysningsplikt" in err.getvalue()
-    assert "Mangler svar på 2 påkrevde spørsmål" in err.getvalue()
+    assert "melde_uten_plikt: Vil du likevel sende en bekymringsmelding" in err.getvalue()
+    assert "Mangler svar på 3 påkrevde spørsmål" in err.getvalue()
 
 
 def _draft(answers: dict, cursor: str, trail: tuple[str, ...], version: str) -> Draft:
