@@ -276,6 +276,21 @@ REAL_FOLDERS = real_folders()  # at import, before any fixture has changed the e
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[_REAL_BEFORE] = snapshot(REAL_FOLDERS)
+    _ctrl_c_as_at_a_terminal()
+
+
+def _ctrl_c_as_at_a_terminal() -> None:
+    """The programs the tests start get Ctrl-C as a program started at a terminal does.
+
+    A shell without job control starts a background job (`pytest &` in a script) with SIGINT
+    ignored, and every child would inherit that: the tests of Ctrl-C would hang. A handler is
+    not inherited (exec resets it to the default), so catching it here is enough for every
+    child, in a pseudo-terminal or not. Each xdist worker runs this too.
+    """
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -52,16 +52,6 @@ def screen(text: str) -> str:
     return ESCAPES.sub("", text).replace("\r", "")
 
 
-def _signals_as_at_a_terminal() -> None:
-    """In the child, before the program starts: Ctrl-C and Ctrl-\\ do what they do for a program
-    started at a terminal. A shell without job control starts a background job (`pytest &` in a
-    script) with both ignored, and the program would inherit that: every Ctrl-C test would hang."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
-
-
 class Session:
     """A command spawned in a pty, with helpers to wait for prompts and answer them.
 
@@ -90,7 +80,6 @@ class Session:
             dimensions=dimensions,
             encoding="utf-8",
             timeout=timeout,
-            preexec_fn=_signals_as_at_a_terminal,
         )
         self.child.delaybeforesend = delaybeforesend
         self.out: list[str] = []
