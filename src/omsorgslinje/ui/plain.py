@@ -39,6 +39,14 @@ class PlainFrontEnd:
             raise EOFError
         return line.rstrip("\n")
 
+    def ask_line(self, prompt: str) -> str:
+        """`read` after `prompt` wrapped at words to the terminal: the last line of it is the
+        line the answer is typed on."""
+        head, _, last = self.fit(prompt.rstrip()).rpartition("\n")
+        if head:
+            self.write(head)
+        return self.read(last + " ")
+
     def start(self, flow: Flow, resumed: bool) -> None:
         self.glossary = dict(getattr(flow, "glossary", None) or {})
         word = "Fortsetter" if resumed else "Starter"
@@ -96,7 +104,7 @@ class PlainFrontEnd:
             return self._choose(step, current)
         if step.type == "textarea":
             shown = as_input(step, current) or self.typed.get(step.id, "")
-            self.write(step.prompt)
+            self.write(self.fit(step.prompt))
             if shown:
                 what = "Nå" if current is not None else "Det du skrev før avbruddet"
                 self.write(f"[{what}: {shown}]  (Enter på første linje beholder dette)")
@@ -121,7 +129,7 @@ class PlainFrontEnd:
         if not step.required and "kan stå tomt" not in step.prompt:
             hint += " (kan stå tomt)"
         shown = as_input(step, current)
-        line = self.read(f"{step.prompt}{hint}{f' [{shown}]' if shown else ''}: ").strip()
+        line = self.ask_line(f"{step.prompt}{hint}{f' [{shown}]' if shown else ''}: ").strip()
         return _special(line) or (line if line else shown)
 
     def _choose(self, step: Step, current: object) -> object:
@@ -134,24 +142,11 @@ class PlainFrontEnd:
         else:
             items = [Item(c.label, c.value, c.help) for c in step.choices]
         multi = step.type == "multiselect"
-        self.write(step.prompt)
+        self.write(self.fit(step.prompt))
         for n, it in enumerate(items, 1):
-            self.write(f"  {n}) {it.label}")
+            self.write(_hanging(f"  {n}) ", it.label))
             if it.help:
-                import textwrap
-
-                from .common import term_width
-
-                width = min(term_width(), 100)
-                help_lines = textwrap.wrap(
-                    " ".join(it.help.split()),
-                    max(20, width),
-                    initial_indent="       ",
-                    subsequent_indent="       ",
-                    break_on_hyphens=False,
-                )
-                for line in help_lines:
-                    self.write(line)
+                self.write(_hanging("       ", it.help))
         if current in (None, []) and step.default is not None:
             current = step.default
         if current in (None, []):
@@ -172,7 +167,7 @@ class PlainFrontEnd:
         if not step.required:
             ask += " (kan stå tomt)"
         while True:
-            line = self.read(f"{ask}{f' [{shown}]' if shown else ''}: ").strip()
+            line = self.ask_line(f"{ask}{f' [{shown}]' if shown else ''}: ").strip()
             special = _special(line)
             if special:
                 return special
@@ -207,9 +202,9 @@ class PlainFrontEnd:
             if sec != section:
                 self.write(sec or "Svar")
                 section = sec
-            self.write(f"  {n}) {prompt} — {answer}")
+            self.write(_hanging(f"  {n}) ", f"{prompt} — {answer}", flow_text=False))
         while True:
-            line = self.read(
+            line = self.ask_line(
                 "Skriv ja for å lage dokumentene, nummeret på et svar du vil endre "
                 f"(1–{len(rows)}), eller < for å gå tilbake: "
             ).strip()
@@ -220,6 +215,27 @@ class PlainFrontEnd:
             if line.isdigit() and 1 <= int(line) <= len(rows):
                 return rows[int(line) - 1][0]
             self.write(f"Skriv ja, et nummer fra 1 til {len(rows)}, eller <.")
+
+
+def _hanging(lead: str, text: str, flow_text: bool = True) -> str:
+    """`text` after `lead` («  2) »), wrapped at words to the terminal, its next lines indented
+    under the text. The flow's own text keeps «§ 13-2» and phone numbers on one line; what the
+    user wrote (`flow_text` false) is shown as written."""
+    import textwrap
+
+    from .common import keep_together, term_width
+
+    text = " ".join(text.split())
+    return "\n".join(
+        textwrap.wrap(
+            keep_together(text) if flow_text else text,
+            max(20, min(term_width(), 100)),
+            initial_indent=lead,
+            subsequent_indent=" " * len(lead),
+            break_on_hyphens=False,
+        )
+        or [lead.rstrip()]
+    )
 
 
 def _special(line: str) -> str | None:
