@@ -403,7 +403,7 @@ def test_situation_1_unclear_concern_planned_conversation(flow):
     assert "er derfor utløst" not in md
     assert "sit1_info" in resolve(flow, answers).path
     assert doc_names(flow, answers) == ["notat"]
-    assert "Samtale med brukeren avtalt 26.11.2026" in section(md, "Tiltak og gjort")
+    assert "Samtale med foreldrene avtalt 26.11.2026" in section(md, "Tiltak og gjort")
     assert "samtykke spørres i samtalen" in section(md, "Samtykke")
     steps = next_steps(flow, answers)
     talk = [n for n in steps if n["hva"].startswith("Gjennomfør samtalen med A.B.")]
