@@ -918,3 +918,37 @@ def test_a_report_without_a_duty_is_a_clear_choice_and_never_claims_consent_not_
     given = answers | {"melde_uten_plikt": "samtykke"}
     assert "melding_info" in resolve(flow, given).path
     assert not any("om de samtykker" in n["hva"] for n in next_steps(flow, given))
+
+
+def test_the_steps_for_a_pregnant_woman_follow_what_was_already_done(flow):
+    """A NAV adviser (not health personnel) who has talked to the leader, held the conversation
+    and has her consent is not told to do those things again; the steps say what is left."""
+    answers = example(flow, "gravid") | {
+        "rolle": "NAV-veileder",
+        "tjeneste": "NAV Lillehammer",
+        "helsepersonell": False,
+        "svangerskapsomsorg": "nei",
+        "samtykke": "ja",
+        "samtykke_form": "muntlig",
+        "drofting": "leder",
+    }
+    for sid in ("opplysning_gitt", "opplysning_gitt_dato", "p32_grunnlag"):
+        answers.pop(sid, None)
+    assert "gravid_rus_annen_info" in resolve(flow, answers).path
+    steps = next_steps(flow, answers)
+    whats = [n["hva"] for n in steps]
+    assert not any("med nærmeste leder" in w for w in whats), whats
+    assert not any(w.startswith("Tilby den gravide hjelp") for w in whats)
+    helped = [w for w in whats if w.startswith("Hjelp den gravide i kontakt")]
+    assert helped and "jordmor" not in helped[0]  # antenatal care is its own step
+    care = [n for n in steps if n["hva"].startswith("Oppfordre den gravide")]
+    assert [n["når"] for n in care] == ["snarest"]  # the conversation is over
+    # not talked to the leader yet, no consent asked: one step for the leader, with the way to
+    # advice without her name, and the offer of help
+    answers.update(drofting="ikke_enda", samtykke=None, samtale_status="planlagt")
+    steps = next_steps(flow, answers)
+    leader = [n for n in steps if "nærmeste leder" in n["hva"]]
+    assert len(leader) == 1 and "råd uten navn" in leader[0]["hva"], leader
+    assert any(n["hva"].startswith("Tilby den gravide hjelp") for n in steps)
+    care = [n for n in steps if n["hva"].startswith("Oppfordre den gravide")]
+    assert [n["når"] for n in care] == ["i samtalen"]
