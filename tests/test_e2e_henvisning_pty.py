@@ -212,7 +212,9 @@ def _plain_ready(step: StepInfo, text: str) -> bool:
         return last.startswith("Skriv numrene")
     if step.type == "textarea":
         return last == "> " and "Avslutt med en tom linje." in text
-    return last.startswith(step.prompt) and last.endswith(": ")
+    # the prompt is wrapped at words: its last line is the one typed on
+    flat = " ".join(text.replace("\u00a0", " ").split())
+    return " ".join(step.prompt.split()) in flat and last.endswith(": ")
 
 
 def read_plain(s: Session) -> Asked:

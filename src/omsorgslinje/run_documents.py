@@ -76,7 +76,7 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
         for doc in docs:
             if opts.fmt in ("toml", "json") and not has_own_record(case, doc):
                 continue  # its record is the whole case: the answers file below
-            path = opts.out_dir / f"{doc.filename or doc.name}.{EXTENSIONS[opts.fmt]}"
+            path = folder_path(opts.out_dir, doc, opts.fmt)
             if not safe_filename(doc.filename or doc.name):
                 from .errors import WriteError
 
@@ -98,6 +98,11 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
     doc = pick_document(case, opts.document)
     data = render_bytes(case, doc, opts.fmt, template_cache(warn))
     _deliver(data, opts.out, opts.overwrite, doc.title, binary=opts.fmt in BINARY_FORMATS)
+
+
+def folder_path(folder: Path, doc: Document, fmt: str) -> Path:
+    """Where `--ut-mappe` writes `doc` in `fmt` (the primary document's plain text beside it)."""
+    return folder / f"{doc.filename or doc.name}.{EXTENSIONS[fmt]}"
 
 
 def _deliver(data: bytes, out: Path | None, overwrite: bool, what: str, binary: bool) -> None:

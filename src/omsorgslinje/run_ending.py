@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as _dt
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 from .engine import Interview
 from .errors import OmsorgslinjeError
 from .model import Document, Flow
 from .render import Case, document_applies, next_steps, render
-from .run_documents import emit
+from .run_documents import emit, folder_path
 from .run_options import RunOptions
 from .ui.console import say, warn
 
@@ -124,7 +125,7 @@ def finish(
     if not to_screen:
         emit(flow, iv, date, opts)
         if opts.out_dir is not None:
-            delivered.update({d.name: str(opts.out_dir) for d in docs})
+            delivered.update({d.name: _in_folder(opts.out_dir, d, opts.fmt) for d in docs})
         else:
             delivered[flow.primary_document.name] = str(opts.out) if opts.out else "standard ut"
     if to_screen:
@@ -189,7 +190,7 @@ def _offer(
                 warn(exc.message)
                 continue
             for d in remaining:
-                delivered[d.name] = str(folder)
+                delivered[d.name] = _in_folder(folder, d, opts.fmt)
             continue
         assert isinstance(choice, tuple)
         what, doc = choice
@@ -205,6 +206,14 @@ def _offer(
             continue
         delivered[doc.name] = "utklippstavlen"
         say(f"{doc.title} er kopiert til utklippstavlen som ren tekst (med {tool}).")
+
+
+def _in_folder(folder: Path, doc: Document, fmt: str) -> str:
+    """The file `--ut-mappe` wrote `doc` to (and the note's plain-text copy beside it)."""
+    path = folder_path(folder, doc, fmt)
+    if doc.primary and fmt in ("md", "docx"):
+        return f"{path} (og {path.with_suffix('.txt').name})"
+    return str(path)
 
 
 def keep_message(remaining: list[Document], draft_id: str | None) -> str:
