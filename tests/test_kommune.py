@@ -270,12 +270,12 @@ def test_ring_gives_the_profiles_numbers(tmp_path: Path) -> None:
 def test_missing_number_gives_the_honest_text(tmp_path: Path) -> None:
     kommune.activate(kommune.select("lillehammer", {}))
     assert render_text('{{ kommune.ring("barnevernstjenesten", vakt="barnevernvakt") }}', {}) == (
-        "Ring barnevernstjenesten, utenfor kontortid barnevernvakten (telefonnumrene finner du "
+        "Ring barnevernstjenesten, utenfor kontortid barnevernvakten (telefonnumrene står "
         "på www.lillehammer.kommune.no; er noen i fare nå, ring 112)."
     )
     text = render_text('{{ kommune.ring("barnevernvakt") }}', {})
     assert text == (
-        "Ring barnevernvakten (telefonnummeret finner du på www.lillehammer.kommune.no; "
+        "Ring barnevernvakten (telefonnummeret står på www.lillehammer.kommune.no; "
         "er noen i fare nå, ring 112)."
     )
     assert render_text('{{ kommune.tlf("barnevernvakt") }}', {}) == ""
@@ -289,7 +289,7 @@ def test_without_a_profile_only_national_numbers_appear() -> None:
     assert c.ring("legevakt") == "Ring legevakten på 116 117."
     assert "kommunens nettside" in c.ring("barnevernstjenesten")
     assert c.utenfor_kontortid() == (
-        "Utenfor kontortid: ring barnevernvakten (telefonnummeret finner du på kommunens "
+        "Utenfor kontortid: ring barnevernvakten (telefonnummeret står på kommunens "
         "nettside), eller legevakten på 116 117. Er noen i fare nå: ring 112."
     )
 
@@ -361,7 +361,7 @@ def test_report_not_made_gives_the_numbers_in_the_next_steps(tmp_path: Path) -> 
     not_yet = {"barnevern_meldt": "ikke_enda"}
     without = _case_text("oppdager", "oppdager-akutt", not_yet, "notat")
     assert (
-        "Ring barnevernstjenesten, utenfor kontortid barnevernvakten (telefonnumrene finner du "
+        "Ring barnevernstjenesten, utenfor kontortid barnevernvakten (telefonnumrene står "
         "på kommunens nettside; er noen i fare nå, ring 112)." in " ".join(without.split())
     )
     kommune.activate(kommune.select(str(_profile(tmp_path)), {}))
@@ -374,7 +374,7 @@ def test_information_not_given_names_the_service_and_where_its_number_is() -> No
     kommune.activate(kommune.select("lillehammer", {}))
     text = _case_text("oppdager", "oppdager-gravid", {"opplysning_gitt": "ikke_enda"}, "notat")
     assert (
-        "Ring tjenesteområdet psykisk helsearbeid og rusomsorg (telefonnummeret finner du på "
+        "Ring tjenesteområdet psykisk helsearbeid og rusomsorg (telefonnummeret står på "
         "www.lillehammer.kommune.no)." in " ".join(text.split())
     )
 
@@ -473,7 +473,7 @@ def test_document_without_a_profile_gives_the_honest_text(
     r = run_cli(["start", acute_flow, "--svar", answers, "--ikke-interaktiv"])
     assert r.returncode == 0, r.stderr
     assert (
-        "Ring barnevernvakten (telefonnummeret finner du på kommunens nettside; er noen i fare "
+        "Ring barnevernvakten (telefonnummeret står på kommunens nettside; er noen i fare "
         "nå, ring 112)." in r.stdout
     )
     assert "Barnevernstjenesten: telefonnummeret står på kommunens nettside." in r.stdout
@@ -635,7 +635,7 @@ def test_henvisning_childrens_duty_gives_the_barnevern_numbers(tmp_path: Path) -
             [
                 "ellers ring legevakten på 116 117.",
                 "Videre oppfølging: kontakt tjenesteområdet psykisk helsearbeid og rusomsorg "
-                "(telefonnummeret finner du på www.provik.invalid).",
+                "(telefonnummeret står på www.provik.invalid).",
                 "ring barnevernstjenesten på 11 22 33 44",
             ],
         ),

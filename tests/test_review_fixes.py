@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_flow_oppdager import FLOW_PATH, doc, example, next_steps
+from test_flow_oppdager import FLOW_PATH, ROOT, doc, example, next_steps
 
 from omsorgslinje.engine import resolve
 from omsorgslinje.expr import render_text
@@ -97,7 +97,11 @@ def test_a_talk_with_parents_who_must_not_know_is_held_back(flow: Any) -> None:
 def test_next_steps_in_the_journal_do_not_say_du_or_din(flow: Any) -> None:
     import re
 
-    for name in ("akutt", "akutt-henting", "uklar-bekymring", "ber-om-hjelp", "kjent-familie"):
+    examples = sorted(
+        p.stem.removeprefix("oppdager-") for p in (ROOT / "examples").glob("oppdager-*.toml")
+    )
+    assert len(examples) >= 8
+    for name in examples:
         for step in next_steps(flow, example(flow, name)):
             assert not re.search(r"\b(du|din|deg|ditt|dine)\b", step["hva"], re.I), step["hva"]
 

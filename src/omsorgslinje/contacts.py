@@ -190,7 +190,7 @@ class Contacts:
                 # neither number known, both in the same place: say it once
                 danger = any(k in KNOWN and KNOWN[k].danger for k in (key, vakt))
                 return (
-                    f"{verb} {c.name}, utenfor kontortid {v.name} (telefonnumrene finner du på "
+                    f"{verb} {c.name}, utenfor kontortid {v.name} (telefonnumrene står på "
                     f"{where}" + ("; er noen i fare nå, ring 112" if danger else "") + ")."
                 )
             after = "åpningstiden" if c.hours else "kontortid"
@@ -262,7 +262,7 @@ class Contacts:
             if c.hours and not c.national:
                 text += f" ({c.hours})"
             return text
-        text = f" (telefonnummeret finner du på {self._where(key)}"
+        text = f" (telefonnummeret står på {self._where(key)}"
         known = KNOWN.get(key)
         if danger and known is not None and known.danger:
             text += "; er noen i fare nå, ring 112"
