@@ -952,3 +952,22 @@ def test_the_steps_for_a_pregnant_woman_follow_what_was_already_done(flow):
     assert any(n["hva"].startswith("Tilby den gravide hjelp") for n in steps)
     care = [n for n in steps if n["hva"].startswith("Oppfordre den gravide")]
     assert [n["når"] for n in care] == ["i samtalen"]
+
+
+def test_the_routines_numbered_situations_are_picked_by_their_first_letter_too(flow):
+    """«1. Uklar bekymring …»: the digit picks by place in the list, and «u» picks it as the
+    hint promises (the letter after the routine's own number), in both front ends alike."""
+    import io
+
+    from omsorgslinje.ui.choose import Item, match
+    from omsorgslinje.ui.plain import PlainFrontEnd
+
+    step = flow.step("situasjon")
+    items = [Item(c.label, c.value) for c in step.choices]
+    firsts = [c.label.split(". ", 1)[1][0].casefold() for c in step.choices]
+    assert len(set(firsts)) == len(firsts)
+    for i, letter in enumerate(firsts):
+        assert match(items, letter) == [i]
+    assert match(items, "1") == [0]
+    front = PlainFrontEnd(io.StringIO("u,a\n"), io.StringIO())
+    assert front._choose(step, None) == ["uklar_bekymring", "akutt_meldeplikt"]

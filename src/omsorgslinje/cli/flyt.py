@@ -127,7 +127,7 @@ FlytFilOpt = Annotated[
 ]
 
 
-@flyt_app.command("liste", options_metavar="[VALG]")
+@flyt_app.command("liste", options_metavar="[VALG]", short_help="Vis flytene og hvor de ligger.")
 def liste(flyt: FlytFilOpt = None) -> None:
     """Vis flytene: id, tittel, versjon, rutinen de bygger på, og hvor de ligger.
 

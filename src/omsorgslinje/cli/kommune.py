@@ -36,7 +36,9 @@ def vis(kommune: o.KommuneOpt = None) -> None:
     write_stdout(describe(select(kommune), width))
 
 
-@kommune_app.command("sjekk", options_metavar="[VALG]")
+@kommune_app.command(
+    "sjekk", options_metavar="[VALG]", short_help="Sjekk en kommuneprofil og list alle problemene."
+)
 def sjekk(
     fil: Annotated[
         Path | None,
@@ -74,7 +76,7 @@ def sjekk(
     say("Kommuneprofilen er i orden" + (f" ({noted})." if warnings else "."))
 
 
-@kommune_app.command("lag", options_metavar="[VALG]")
+@kommune_app.command("lag", options_metavar="[VALG]", short_help="Lag din egen kommuneprofil.")
 def lag(
     id: Annotated[
         str,

@@ -17,7 +17,9 @@ utkast_app = o.command_group(
 )
 
 
-@utkast_app.command("liste", options_metavar="[VALG]")
+@utkast_app.command(
+    "liste", options_metavar="[VALG]", short_help="Vis utkastene og hvor langt de er kommet."
+)
 def liste() -> None:
     """Vis utkastene: flyt, når de ble startet og sist endret, og hvor langt de er kommet."""
     from ..draft_file import stamp
@@ -98,7 +100,9 @@ def fortsett(
     raise typer.Exit(resume_flow(utkast, overrides))
 
 
-@utkast_app.command("vis", options_metavar="[VALG]")
+@utkast_app.command(
+    "vis", options_metavar="[VALG]", short_help="Vis svarene i et utkast uten å endre det."
+)
 def vis(
     utkast: Annotated[
         str, typer.Argument(metavar="ID", help="Utkastets id, eller en entydig del.")

@@ -63,7 +63,18 @@ def match(items: Sequence[Item], typed: str) -> list[int]:
     if typed.isdigit():
         n = int(typed)
         return [n - 1] if 1 <= n <= len(items) else []
-    return [i for i, it in enumerate(items) if it.label.casefold().startswith(typed)]
+    return [
+        i
+        for i, it in enumerate(items)
+        if it.label.casefold().startswith(typed) or _unnumbered(it.label).startswith(typed)
+    ]
+
+
+def _unnumbered(label: str) -> str:
+    """A label without the routine's own number before it («1. Uklar bekymring»), folded:
+    its first letter picks it too."""
+    head, dot, rest = label.partition(". ")
+    return rest.casefold() if dot and head.isdigit() else ""
 
 
 class ListPrompt:

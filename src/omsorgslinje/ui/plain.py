@@ -126,6 +126,8 @@ class PlainFrontEnd:
         hint = {"date": " (dd.mm.åååå, «i dag» eller «i morgen»)", "number": " (tall)"}.get(
             step.type, ""
         )
+        if step.type == "date" and "dd.mm" in step.prompt:  # the prompt shows the form already
+            hint = " («i dag» og «i morgen» går også)"
         if not step.required and "kan stå tomt" not in step.prompt:
             hint += " (kan stå tomt)"
         shown = as_input(step, current)
