@@ -971,3 +971,20 @@ def test_the_routines_numbered_situations_are_picked_by_their_first_letter_too(f
     assert match(items, "1") == [0]
     front = PlainFrontEnd(io.StringIO("u,a\n"), io.StringIO())
     assert front._choose(step, None) == ["uklar_bekymring", "akutt_meldeplikt"]
+
+
+def test_an_open_need_and_open_consent_are_one_step_with_the_follow_up_date(flow):
+    """Both still open after the conversation: one step (one conversation), on the date the
+    user set for following up, not «innen avtalt tid» and «ved neste kontakt» apart."""
+    answers = example(flow, "ber-om-hjelp") | {
+        "behov_oppfolging": "uavklart",
+        "samtykke": "ikke_avklart",
+        "neste_oppfolging": dt.date(2026, 12, 10),
+    }
+    steps = [n for n in next_steps(flow, answers) if "Avklar" in n["hva"]]
+    assert len(steps) == 1, steps
+    assert "og samtykket til den" in steps[0]["hva"] and steps[0]["når"] == "10.12.2026"
+    answers.update(behov_oppfolging="ja")
+    steps = [n for n in next_steps(flow, answers) if "Avklar" in n["hva"]]
+    assert [n["hva"] for n in steps] == ["Avklar samtykke til oppfølging etter behandlingslinjen"]
+    assert steps[0]["når"] == "10.12.2026"
