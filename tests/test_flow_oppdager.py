@@ -914,7 +914,9 @@ def test_a_report_without_a_duty_is_a_clear_choice_and_never_claims_consent_not_
     assert "Samtykke er ikke spurt om ennå" in section(md, "Tiltak og gjort")
     assert "sendes med samtykke" not in md
     whats = [n["hva"] for n in next_steps(flow, answers)]
-    assert any(w.startswith("Spør foreldrene om de samtykker til en bekymringsmelding") for w in whats)
+    assert any(
+        w.startswith("Spør foreldrene om de samtykker til en bekymringsmelding") for w in whats
+    )
     given = answers | {"melde_uten_plikt": "samtykke"}
     assert "melding_info" in resolve(flow, given).path
     assert not any("om de samtykker" in n["hva"] for n in next_steps(flow, given))
