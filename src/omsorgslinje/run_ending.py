@@ -66,7 +66,7 @@ def duties(iv: Interview) -> list[str]:
 
 def summary(case: Case, iv: Interview) -> list[tuple[str, str]]:
     """(style, line) for the terminal: duties and next steps."""
-    lines: list[tuple[str, str]] = [("bold", "Ferdig. Dette gjelder nå:")]
+    lines: list[tuple[str, str]] = [("bold", "Ferdig.")]
     found = duties(iv)
     if found:
         lines.append(("bold red", "Plikter:"))
