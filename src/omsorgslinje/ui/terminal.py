@@ -98,6 +98,9 @@ class TerminalFrontEnd:
             if reply == GLOSSARY:
                 self.show_glossary()
                 continue
+            if reply == BACK and iv.can_go_back():
+                # the heading printed above stays in the scrollback: say it was left
+                say("← Tilbake til forrige spørsmål", "dim")
             return reply
 
     def info_panel(self, step: Step) -> None:
