@@ -119,7 +119,11 @@ def read_answers_file(path: Path, flow: Flow) -> tuple[dict[str, Value | None], 
 
 
 def merge(paths: Sequence[Path], flow: Flow) -> AnswerSet:
-    """Merge several answers files. The same step answered differently is an error."""
+    """Merge several answers files. The same step answered differently is an error.
+
+    The case date is the first file's date that has one (the meeting's file comes first); a
+    later file may have another: a writer's part (`--del`) is often written days after.
+    """
     result = AnswerSet()
     for path in paths:
         answers, date = read_answers_file(path, flow)
@@ -132,12 +136,7 @@ def merge(paths: Sequence[Path], flow: Flow) -> AnswerSet:
                 )
             result.answers[sid] = value
             result.origin[sid] = str(path)
-        if date is not None:
-            if result.date is not None and result.date != date:
-                raise AnswersError(
-                    f"Svarfilene har ulik dato: {result.date.isoformat()} og "
-                    f"{date.isoformat()} ({path})."
-                )
+        if date is not None and result.date is None:
             result.date = date
     return result
 
