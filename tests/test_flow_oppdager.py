@@ -990,3 +990,11 @@ def test_an_open_need_and_open_consent_are_one_step_with_the_follow_up_date(flow
     steps = [n for n in next_steps(flow, answers) if "Avklar" in n["hva"]]
     assert [n["hva"] for n in steps] == ["Avklar samtykke til oppfølging etter behandlingslinjen"]
     assert steps[0]["når"] == "10.12.2026"
+
+
+def test_situation_4_speaks_of_the_duty_about_pregnant_women_only_to_health_personnel(flow):
+    answers = example(flow, "gravid") | {"situasjon": ["gravid_utfordringer"]}
+    health = info_texts(flow, answers | {"helsepersonell": True})["sit4_info"]
+    assert "helsepersonelloven § 32 annet ledd" in health
+    other = info_texts(flow, answers | {"helsepersonell": False})["sit4_info"]
+    assert "helsepersonell" not in other and "§ 32" not in other
