@@ -22,10 +22,8 @@ def test_a_part_written_on_another_day_merges_and_the_first_file_dates_the_case(
     repo = Path(__file__).resolve().parent.parent
     meeting = repo / "examples" / "henvisning-full.toml"
     part = tmp_path / "fastlege.toml"
-    r = run_cli(
-        ["henvisning", "--svar", meeting, "--del", "rusmiddelbruk", "--ikke-interaktiv"]
-        + ["--dato", "24.11.2026", "--ut", part]
-    )
+    write_part = ["henvisning", "--svar", meeting, "--del", "rusmiddelbruk", "--ikke-interaktiv"]
+    r = run_cli([*write_part, "--dato", "24.11.2026", "--ut", part])
     assert r.returncode == 0, r.stderr
     assert tomllib.loads(part.read_text("utf-8"))["omsorgslinje"]["dato"].isoformat() == (
         "2026-11-24"
