@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 FULL_CASE = Path(__file__).resolve().parent.parent / "examples" / "henvisning-full.toml"
 REPLAY = ["henvisning", "--svar", str(FULL_CASE), "--ikke-interaktiv"]
@@ -26,13 +27,14 @@ run()
 
 
 def _probe(
-    args: list[str], env: dict[str, str], extra: str = ""
+    args: list[str], env: dict[str, str], extra: str = "", stdout: Any = subprocess.PIPE
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", PROBE.format(extra=extra), *args],
         env=env,
         stdin=subprocess.DEVNULL,
-        capture_output=True,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
         timeout=60,
@@ -62,14 +64,7 @@ def test_an_error_keeps_its_code_and_message(cli_env: dict[str, str], tmp_path: 
 
 def test_a_full_standard_output_is_still_exit_1_with_its_message(cli_env: dict[str, str]) -> None:
     with open("/dev/full", "w") as full:
-        r = subprocess.run(
-            [sys.executable, "-c", PROBE.format(extra=""), *REPLAY],
-            env=cli_env,
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-        )
+        r = _probe(REPLAY, cli_env, stdout=full)
     assert r.returncode == 1
     assert "Kunne ikke skrive til standard ut" in r.stderr
     assert "Traceback" not in r.stderr

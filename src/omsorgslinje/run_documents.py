@@ -76,7 +76,7 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
         for doc in docs:
             if opts.fmt in ("toml", "json") and not has_own_record(case, doc):
                 continue  # its record is the whole case: the answers file below
-            path = folder_path(opts.out_dir, doc, opts.fmt)
+            path, *copies = folder_paths(opts.out_dir, doc, opts.fmt)
             if not safe_filename(doc.filename or doc.name):
                 from .errors import WriteError
 
@@ -85,9 +85,7 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
                     f"{opts.out_dir}; ingenting er skrevet."
                 )
             texts.append((path, render_bytes(case, doc, opts.fmt, template_cache(warn))))
-            if doc.primary and opts.fmt in ("md", "docx"):
-                # the journal note is pasted into a journal system: plain text beside it
-                text_path = path.with_suffix(".txt")
+            for text_path in copies:
                 texts.append((text_path, render_bytes(case, doc, "txt", template_cache(warn))))
         record = opts.out_dir / f"{flow.id}-svar.toml"
         texts.append((record, render(case, flow.primary_document, "toml").encode("utf-8")))
@@ -100,9 +98,11 @@ def emit(flow: Flow, iv: Interview, date: _dt.date, opts: RunOptions) -> None:
     _deliver(data, opts.out, opts.overwrite, doc.title, binary=opts.fmt in BINARY_FORMATS)
 
 
-def folder_path(folder: Path, doc: Document, fmt: str) -> Path:
-    """Where `--ut-mappe` writes `doc` in `fmt` (the primary document's plain text beside it)."""
-    return folder / f"{doc.filename or doc.name}.{EXTENSIONS[fmt]}"
+def folder_paths(folder: Path, doc: Document, fmt: str) -> list[Path]:
+    """The files `--ut-mappe` writes `doc` to: in `fmt`, and for the primary document (the
+    journal note, pasted into a journal system) a plain-text copy beside md and docx."""
+    path = folder / f"{doc.filename or doc.name}.{EXTENSIONS[fmt]}"
+    return [path, path.with_suffix(".txt")] if doc.primary and fmt in ("md", "docx") else [path]
 
 
 def _deliver(data: bytes, out: Path | None, overwrite: bool, what: str, binary: bool) -> None:

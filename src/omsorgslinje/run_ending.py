@@ -19,7 +19,7 @@ from .engine import Interview
 from .errors import OmsorgslinjeError
 from .model import Document, Flow
 from .render import Case, document_applies, next_steps, render
-from .run_documents import emit, folder_path
+from .run_documents import emit, folder_paths
 from .run_options import RunOptions
 from .ui.console import say, warn
 
@@ -210,10 +210,8 @@ def _offer(
 
 def _in_folder(folder: Path, doc: Document, fmt: str) -> str:
     """The file `--ut-mappe` wrote `doc` to (and the note's plain-text copy beside it)."""
-    path = folder_path(folder, doc, fmt)
-    if doc.primary and fmt in ("md", "docx"):
-        return f"{path} (og {path.with_suffix('.txt').name})"
-    return str(path)
+    path, *copies = folder_paths(folder, doc, fmt)
+    return str(path) + "".join(f" (og {copy.name})" for copy in copies)
 
 
 def keep_message(remaining: list[Document], draft_id: str | None) -> str:

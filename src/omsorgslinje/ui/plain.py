@@ -12,7 +12,7 @@ from typing import TextIO
 from ..engine import Interview
 from ..model import Flow, Step
 from ..values import as_input, display
-from .choose import GLOSSARY
+from .choose import GLOSSARY, wrap
 from .common import BACK, FINISH, HELP, as_shown, glossary_text, help_text, progress, review_rows
 from .lines import read_line
 
@@ -204,7 +204,7 @@ class PlainFrontEnd:
             if sec != section:
                 self.write(sec or "Svar")
                 section = sec
-            self.write(_hanging(f"  {n}) ", f"{prompt} — {answer}", flow_text=False))
+            self.write(_hanging(f"  {n}) ", f"{prompt} — {answer}"))
         while True:
             line = self.ask_line(
                 "Skriv ja for å lage dokumentene, nummeret på et svar du vil endre "
@@ -219,25 +219,12 @@ class PlainFrontEnd:
             self.write(f"Skriv ja, et nummer fra 1 til {len(rows)}, eller <.")
 
 
-def _hanging(lead: str, text: str, flow_text: bool = True) -> str:
-    """`text` after `lead` («  2) »), wrapped at words to the terminal, its next lines indented
-    under the text. The flow's own text keeps «§ 13-2» and phone numbers on one line; what the
-    user wrote (`flow_text` false) is shown as written."""
-    import textwrap
+def _hanging(lead: str, text: str) -> str:
+    """`text` after `lead` («  2) »), wrapped at words as the full-screen lists wrap it, its
+    next lines indented under the text."""
+    from .common import term_width
 
-    from .common import keep_together, term_width
-
-    text = " ".join(text.split())
-    return "\n".join(
-        textwrap.wrap(
-            keep_together(text) if flow_text else text,
-            max(20, min(term_width(), 100)),
-            initial_indent=lead,
-            subsequent_indent=" " * len(lead),
-            break_on_hyphens=False,
-        )
-        or [lead.rstrip()]
-    )
+    return "\n".join(wrap(text, min(term_width(), 100), " " * len(lead), lead))
 
 
 def _special(line: str) -> str | None:
