@@ -80,7 +80,10 @@ def test_an_interview_collects_garbage_again_after_the_first_answer(
         assert "[gc on]" not in s.text  # off while the tool starts and asks
         s.send("\r")
         s.expect("Initialer eller saksreferanse")
-        s.expect(re.escape("[gc on]"))  # on again after the first answer
+        # on again after the first answer: the watching thread may say so before the next
+        # question is written or after it
+        if "[gc on]" not in s.text:
+            s.expect(re.escape("[gc on]"))
         s.send("\x03")
         s.expect("Avbrutt.")
         s.end()
